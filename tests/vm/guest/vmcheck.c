@@ -1,0 +1,199 @@
+/* Guest-side assertions for the VM tier's smoke cases. Each check exercises
+ * one kernel facility from inside the guest and prints what it saw;
+ *   vmcheck NAME   exits 0 when the assertion holds, 1 when it fails,
+ *                  2 for an unknown NAME. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgtest.h"
+#include "cleanup.h"
+#include "fileio.h"
+#include "psi.h"
+#include "writer.h"
+
+#define CG "/sys/fs/cgroup"
+
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		printf("vmcheck: FAIL: " __VA_ARGS__);                         \
+		putchar('\n');                                                 \
+		return 1;                                                      \
+	} while (0)
+
+/* Finds fstype mounted at target in /proc/self/mountinfo text. */
+static int mounted(const char *mountinfo, const char *target, const char *fs)
+{
+	for (const char *l = mountinfo; *l;) {
+		char mnt[256], type[64];
+		const char *dash = strstr(l, " - ");
+		/* id parent maj:min root mountpoint opts... - fstype source */
+		if (sscanf(l, "%*d %*d %*s %*s %255s", mnt) == 1 &&
+		    !strcmp(mnt, target) && dash &&
+		    sscanf(dash, " - %63s", type) == 1 && !strcmp(type, fs))
+			return 1;
+		const char *nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+	return 0;
+}
+
+static int check_mounts(void)
+{
+	_cleanup_free_ char *mi = NULL;
+	if (alc_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mi) < 0)
+		FAIL("cannot read /proc/self/mountinfo: %s", strerror(errno));
+	static const char *const want[][2] = {
+		{ "/proc", "proc" }, { "/sys", "sysfs" }, { CG, "cgroup2" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		if (!mounted(mi, want[i][0], want[i][1]))
+			FAIL("%s is not mounted on %s", want[i][1], want[i][0]);
+		printf("vmcheck: %s on %s\n", want[i][1], want[i][0]);
+	}
+	return 0;
+}
+
+/* Enables one controller for the root's children and reads it back. */
+static int enable_controller(const char *name)
+{
+	char cmd[32];
+	_cleanup_free_ char *sc = NULL;
+	snprintf(cmd, sizeof(cmd), "+%s", name);
+	int r = alc_write_file_at(AT_FDCWD, CG "/cgroup.subtree_control", cmd);
+	if (r < 0)
+		FAIL("write %s to cgroup.subtree_control: %s", cmd, strerror(-r));
+	if (alc_read_file_at(AT_FDCWD, CG "/cgroup.subtree_control", &sc) < 0)
+		FAIL("read cgroup.subtree_control: %s", strerror(errno));
+	char padded[256];
+	snprintf(padded, sizeof(padded), " %s ", sc);
+	padded[strcspn(padded, "\n")] = ' ';
+	snprintf(cmd, sizeof(cmd), " %s ", name);
+	if (!strstr(padded, cmd))
+		FAIL("%s missing from cgroup.subtree_control \"%s\"", name, sc);
+	return 0;
+}
+
+static int check_controllers(void)
+{
+	static const char *const names[] = { "cpu", "memory", "pids", "io" };
+	for (size_t i = 0; i < 4; i++) {
+		if (enable_controller(names[i]))
+			return 1;
+		printf("vmcheck: %s enabled in cgroup.subtree_control\n", names[i]);
+	}
+	return 0;
+}
+
+static int check_clone3(void)
+{
+	_cleanup_close_ int cg = cgt_group_create(CG, "vm-clone3");
+	if (cg < 0)
+		FAIL("mkdir " CG "/vm-clone3: %s", strerror(-cg));
+	int gate = -1, report = -1;
+	pid_t pid = cgt_spawn_parked(cg, CLONE_NEWPID, &gate, &report);
+	if (pid < 0)
+		FAIL("clone3(CLONE_INTO_CGROUP|CLONE_NEWPID): %s", strerror(-pid));
+	char where[256] = "";
+	pid_t inner = 0;
+	int r = cgt_proc_cgroup(pid, where, sizeof(where));
+	ssize_t n = read(report, &inner, sizeof(inner));
+	close(gate);
+	close(report);
+	cgt_kill_reap(pid);
+	cgt_group_destroy(CG, "vm-clone3");
+	if (r < 0 || strcmp(where, "/vm-clone3"))
+		FAIL("/proc/%d/cgroup says \"%s\", want /vm-clone3", (int)pid, where);
+	if (n != sizeof(inner) || inner != 1)
+		FAIL("child's getpid() in its pid namespace is %d, want 1", (int)inner);
+	printf("vmcheck: child %d landed in %s and is pid 1 inside\n", (int)pid, where);
+	return 0;
+}
+
+static int check_uring_cpumax(void)
+{
+	if (enable_controller("cpu"))
+		return 1;
+	_cleanup_close_ int cg = cgt_group_create(CG, "vm-uring");
+	if (cg < 0)
+		FAIL("mkdir " CG "/vm-uring: %s", strerror(-cg));
+	_cleanup_close_ int fd = openat(cg, "cpu.max", O_WRONLY | O_CLOEXEC);
+	struct uring_writer *w = NULL;
+	alc_err err = { 0 };
+	int r = fd < 0 ? -errno : uring_writer_new(URING_BACKEND_URING, 4, &w, &err);
+	struct uring_write wr = { .fd = fd, .buf = "25000 100000", .len = 12 };
+	if (r == 0)
+		r = uring_writer_submit(w, &wr, 1, &err);
+	uring_writer_free(w);
+	_cleanup_free_ char *back = NULL;
+	long n = alc_read_file_at(cg, "cpu.max", &back);
+	cgt_group_destroy(CG, "vm-uring");
+	if (r != 0)
+		FAIL("io_uring write to cpu.max: %s (result %ld)", err.msg, wr.result);
+	if (n < 0 || strcmp(back, "25000 100000\n"))
+		FAIL("cpu.max reads \"%s\" after io_uring wrote 25000 100000", back ? back : "");
+	printf("vmcheck: io_uring wrote %ld bytes; cpu.max reads %s", wr.result, back);
+	return 0;
+}
+
+/* Arms a trigger on a group under a low cpu.max: silent while idle, fires
+ * once hogs run. Debian's 6.1 kernels need windows of 500 ms to 10 s. */
+static int check_psi_trigger(void)
+{
+	enum { HOGS = 2, WINDOW_US = 500000, STALL_US = 50000 };
+	if (enable_controller("cpu"))
+		return 1;
+	_cleanup_close_ int cg = cgt_group_create(CG, "vm-psi");
+	if (cg < 0)
+		FAIL("mkdir " CG "/vm-psi: %s", strerror(-cg));
+	int r = alc_write_file_at(cg, "cpu.max", "10000 100000");
+	alc_err err = { 0 };
+	_cleanup_close_ int trig = r < 0 ? r : psi_trigger_open(cg, "cpu.pressure", false, STALL_US, WINDOW_US, &err);
+	if (trig < 0) {
+		cgt_group_destroy(CG, "vm-psi");
+		FAIL("arm trigger: %s", r < 0 ? strerror(-r) : err.msg);
+	}
+	long quiet_ms = 0, fired_ms = 0;
+	int idle = cgt_wait_pri(trig, 1500, &quiet_ms);
+	pid_t hogs[HOGS];
+	for (int i = 0; i < HOGS; i++)
+		hogs[i] = cgt_spawn_hog(cg);
+	int busy = cgt_wait_pri(trig, 10000, &fired_ms);
+	for (int i = 0; i < HOGS; i++)
+		if (hogs[i] > 0)
+			cgt_kill_reap(hogs[i]);
+	cgt_group_destroy(CG, "vm-psi");
+	if (idle != 0)
+		FAIL("trigger fired (%d) with no hog after %ld ms", idle, quiet_ms);
+	if (busy != 1)
+		FAIL("trigger did not fire (%d) within 10 s of %d hogs under 10%% cpu.max", busy, HOGS);
+	printf("vmcheck: silent for %ld ms idle; fired %ld ms after hogs started\n", quiet_ms, fired_ms);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} checks[] = {
+	{ "mounts", check_mounts },
+	{ "controllers", check_controllers },
+	{ "clone3-cgroup", check_clone3 },
+	{ "uring-cpumax", check_uring_cpumax },
+	{ "psi-trigger", check_psi_trigger },
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; argc == 2 && i < sizeof(checks) / sizeof(*checks); i++)
+		if (!strcmp(argv[1], checks[i].name))
+			return checks[i].fn();
+	fprintf(stderr, "usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger\n");
+	return 2;
+}
