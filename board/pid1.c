@@ -17,8 +17,7 @@ void board_pid1_main(void)
 	struct board_probe p;
 	board_probe_run(&p);
 	board_probe_print(&p, stdout);
-	printf("alcove: probe verdict %d; powering off\n",
-	       board_probe_verdict(&p));
+	printf("alcove: probe verdict %d; powering off\n", board_probe_verdict(&p));
 	fflush(stdout);
 	sync();
 	reboot(RB_POWER_OFF);

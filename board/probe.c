@@ -18,16 +18,14 @@
 #include "writer.h"
 
 static const char *const feature_names[BOARD_FEAT_COUNT] = {
-	"clone3 into cgroup", "io_uring", "psi (global)", "psi (cgroup)",
-	"capabilities",
+	"clone3 into cgroup", "io_uring", "psi (global)", "psi (cgroup)", "capabilities",
 };
 
-static void feat_set(struct board_probe *p, enum board_feature_id id,
-		     enum board_status st, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void feat_set(struct board_probe *p, enum board_feature_id id, enum board_status st,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void feat_set(struct board_probe *p, enum board_feature_id id,
-		     enum board_status st, const char *fmt, ...)
+static void feat_set(struct board_probe *p, enum board_feature_id id, enum board_status st,
+		     const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -49,8 +47,7 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 {
 	int gate[2];
 	if (pipe2(gate, O_CLOEXEC) < 0) {
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING, "pipe: %s",
-			 strerror(errno));
+		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING, "pipe: %s", strerror(errno));
 		return;
 	}
 	pid_t pid = alc_clone3(cgfd, 0);
@@ -64,8 +61,7 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 	if (pid < 0) {
 		close(gate[1]);
 		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED,
-			 "clone3: %s; fallback fork + cgroup.procs",
-			 strerror((int)-pid));
+			 "clone3: %s; fallback fork + cgroup.procs", strerror((int)-pid));
 		return;
 	}
 	char path[64], where[256] = "";
@@ -77,12 +73,10 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 	waitpid(pid, NULL, 0); /* the child exits at once; status is moot */
 	size_t wl = strlen(where), nl = strlen(name);
 	if (wl > nl && where[wl - nl - 1] == '/' && !strcmp(where + wl - nl, name))
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_OK,
-			 "child landed in %s", where);
+		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_OK, "child landed in %s", where);
 	else
 		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED,
-			 "child landed in \"%s\"; fallback fork + cgroup.procs",
-			 where);
+			 "child landed in \"%s\"; fallback fork + cgroup.procs", where);
 }
 
 static void probe_uring(struct board_probe *p, int cgfd)
@@ -90,18 +84,15 @@ static void probe_uring(struct board_probe *p, int cgfd)
 	alc_err err = { 0 };
 	struct uring_writer *w = NULL;
 	if (uring_writer_new(URING_BACKEND_URING, 4, &w, &err) < 0) {
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED,
-			 "%s; fallback write(2)", err.msg);
+		feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED, "%s; fallback write(2)", err.msg);
 		return;
 	}
-	_cleanup_close_ int fd =
-		openat(cgfd, "cgroup.freeze", O_WRONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(cgfd, "cgroup.freeze", O_WRONLY | O_CLOEXEC);
 	struct uring_write wr = { .fd = fd, .buf = "0", .len = 1 };
 	int r = fd < 0 ? -errno : uring_writer_submit(w, &wr, 1, &err);
 	uring_writer_free(w);
 	if (r == 0)
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_OK,
-			 "write to cgroup.freeze completed");
+		feat_set(p, BOARD_FEAT_IO_URING, BOARD_OK, "write to cgroup.freeze completed");
 	else
 		feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED,
 			 "write to cgroup.freeze: %s; fallback write(2)",
@@ -111,14 +102,13 @@ static void probe_uring(struct board_probe *p, int cgfd)
 /* Finds the smallest trigger window the kernel accepts from us. */
 static void probe_psi(struct board_probe *p, int cgfd)
 {
-	static const unsigned windows[] = { 10000, 50000, 100000, 500000,
-					    2000000 };
+	static const unsigned windows[] = { 10000, 50000, 100000, 500000, 2000000 };
 	struct psi_stats st;
 	_cleanup_free_ char *global = NULL, *local = NULL;
 	if (alc_read_file_at(AT_FDCWD, "/proc/pressure/cpu", &global) >= 0 &&
 	    psi_parse(global, &st) == 0)
-		feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_OK,
-			 "/proc/pressure/cpu some avg10=%.2f", st.some.avg10);
+		feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_OK, "/proc/pressure/cpu some avg10=%.2f",
+			 st.some.avg10);
 	else
 		feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_MISSING,
 			 "no /proc/pressure/cpu (psi=0?); fallback cpu.stat polling");
@@ -129,14 +119,13 @@ static void probe_psi(struct board_probe *p, int cgfd)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(windows) / sizeof(*windows); i++) {
-		int fd = psi_trigger_open(cgfd, "cpu.pressure", false,
-					  windows[i] / 10, windows[i], NULL);
+		int fd = psi_trigger_open(cgfd, "cpu.pressure", false, windows[i] / 10, windows[i],
+					  NULL);
 		if (fd >= 0) {
 			close(fd);
 			p->psi_min_window_us = windows[i];
 			feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_OK,
-				 "trigger armed, smallest window %u ms",
-				 windows[i] / 1000);
+				 "trigger armed, smallest window %u ms", windows[i] / 1000);
 			return;
 		}
 	}
@@ -153,10 +142,9 @@ static void probe_caps(struct board_probe *p)
 		cap_get_flag(caps, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &res);
 		cap_free(caps);
 	}
-	feat_set(p, BOARD_FEAT_CAPS,
-		 admin == CAP_SET && res == CAP_SET ? BOARD_OK : BOARD_DEGRADED,
-		 "CAP_SYS_ADMIN %s, CAP_SYS_RESOURCE %s",
-		 admin == CAP_SET ? "yes" : "no", res == CAP_SET ? "yes" : "no");
+	feat_set(p, BOARD_FEAT_CAPS, admin == CAP_SET && res == CAP_SET ? BOARD_OK : BOARD_DEGRADED,
+		 "CAP_SYS_ADMIN %s, CAP_SYS_RESOURCE %s", admin == CAP_SET ? "yes" : "no",
+		 res == CAP_SET ? "yes" : "no");
 }
 
 void board_probe_run(struct board_probe *p)
@@ -192,8 +180,7 @@ void board_probe_run(struct board_probe *p)
 	}
 	probe_psi(p, cgfd);
 	if (cgfd >= 0 && unlinkat(root, name, AT_REMOVEDIR) < 0)
-		fprintf(stderr, "alcove: rmdir %s/%s: %s\n", p->v2, name,
-			strerror(errno));
+		fprintf(stderr, "alcove: rmdir %s/%s: %s\n", p->v2, name, strerror(errno));
 }
 
 int board_probe_verdict(const struct board_probe *p)
@@ -218,6 +205,6 @@ void board_probe_print(const struct board_probe *p, FILE *out)
 	fprintf(out, "enabled for children %s\n",
 		alc_cg_format_controllers(p->ctrl_enabled, ctrls, sizeof(ctrls)));
 	for (int i = 0; i < BOARD_FEAT_COUNT; i++)
-		fprintf(out, "%-20s %-8s %s\n", feature_names[i],
-			st[p->feat[i].status], p->feat[i].detail);
+		fprintf(out, "%-20s %-8s %s\n", feature_names[i], st[p->feat[i].status],
+			p->feat[i].detail);
 }

@@ -27,9 +27,9 @@ struct board_feature {
 struct board_probe {
 	char kernel[65], arch[65];
 	enum alc_cg_layout layout;
-	char v2[256];		/* v2 mount point, "" without one */
-	unsigned ctrl_avail;	/* v2 root cgroup.controllers */
-	unsigned ctrl_enabled;	/* v2 root cgroup.subtree_control */
+	char v2[256];		    /* v2 mount point, "" without one */
+	unsigned ctrl_avail;	    /* v2 root cgroup.controllers */
+	unsigned ctrl_enabled;	    /* v2 root cgroup.subtree_control */
 	unsigned psi_min_window_us; /* 0 when no trigger could be armed */
 	struct board_feature feat[BOARD_FEAT_COUNT];
 };

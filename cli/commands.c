@@ -28,8 +28,7 @@ void cli_help(FILE *out)
 	      "for Linux boards.\n\nCommands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
-			commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nOptions:\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n"

@@ -65,8 +65,7 @@ unsigned alc_cg_parse_controllers(const char *text)
 			p++;
 		size_t n = (size_t)(p - start);
 		for (unsigned i = 0; n && i < ALC_CTRL_COUNT; i++)
-			if (strlen(ctrl_names[i]) == n &&
-			    !memcmp(ctrl_names[i], start, n))
+			if (strlen(ctrl_names[i]) == n && !memcmp(ctrl_names[i], start, n))
 				mask |= 1u << i;
 	}
 	return mask;
@@ -88,8 +87,7 @@ char *alc_cg_format_controllers(unsigned mask, char *buf, size_t len)
 	for (unsigned i = 0; i < ALC_CTRL_COUNT; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		int n = snprintf(buf + off, len - off, "%s%s", off ? " " : "",
-				 ctrl_names[i]);
+		int n = snprintf(buf + off, len - off, "%s%s", off ? " " : "", ctrl_names[i]);
 		if (n < 0 || (size_t)n >= len - off) {
 			buf[off] = '\0'; /* drop the partial name */
 			break;

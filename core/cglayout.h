@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 enum alc_cg_layout {
-	ALC_CG_NONE,	/* no cgroup filesystem mounted */
-	ALC_CG_V1,	/* only v1 controller hierarchies */
-	ALC_CG_HYBRID,	/* v1 controllers plus a v2 tree at <root>/unified */
-	ALC_CG_V2,	/* unified hierarchy at <root> */
+	ALC_CG_NONE,   /* no cgroup filesystem mounted */
+	ALC_CG_V1,     /* only v1 controller hierarchies */
+	ALC_CG_HYBRID, /* v1 controllers plus a v2 tree at <root>/unified */
+	ALC_CG_V2,     /* unified hierarchy at <root> */
 };
 
 enum alc_cg_ctrl {

@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int err_vset(alc_err *err, int code, int with_errno, const char *fmt,
-		    va_list ap)
+static int err_vset(alc_err *err, int code, int with_errno, const char *fmt, va_list ap)
 {
 	if (code < 0)
 		code = -code;
@@ -14,8 +13,7 @@ static int err_vset(alc_err *err, int code, int with_errno, const char *fmt,
 	err->code = code;
 	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(err->msg))
-		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s",
-			 strerror(code));
+		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s", strerror(code));
 	return -code;
 }
 

@@ -4,14 +4,13 @@
 #define ALC_ERR_H
 
 typedef struct alc_err {
-	int code;	/* positive errno, 0 when no error was recorded */
-	char msg[512];	/* "open /sys/fs/cgroup/x/cpu.max: Permission denied" */
+	int code;      /* positive errno, 0 when no error was recorded */
+	char msg[512]; /* "open /sys/fs/cgroup/x/cpu.max: Permission denied" */
 } alc_err;
 
 /* Records code and a formatted message (": strerror(code)" appended when code
  * is an errno); returns -code. err may be NULL. */
-int alc_err_set(alc_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int alc_err_set(alc_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like alc_err_set but without the strerror suffix. */
 int alc_err_setx(alc_err *err, int code, const char *fmt, ...)

@@ -25,13 +25,12 @@ int psi_parse(const char *text, struct psi_stats *out);
 
 /* Formats a trigger ("some 10000 500000") into buf; returns its length, or
  * -EINVAL for a stall of zero or longer than the window, -ENOSPC if short. */
-int psi_trigger_format(char *buf, size_t len, bool full, unsigned stall_us,
-		       unsigned window_us);
+int psi_trigger_format(char *buf, size_t len, bool full, unsigned stall_us, unsigned window_us);
 
 /* Opens the pressure file at dirfd/file and arms a trigger on it; returns an
  * fd that polls POLLPRI when the stall exceeds stall_us within window_us, or
  * -errno (EINVAL: window not accepted, EPERM: privilege needed). */
-int psi_trigger_open(int dirfd, const char *file, bool full, unsigned stall_us,
-		     unsigned window_us, alc_err *err);
+int psi_trigger_open(int dirfd, const char *file, bool full, unsigned stall_us, unsigned window_us,
+		     alc_err *err);
 
 #endif

@@ -16,8 +16,8 @@ const char *uring_backend_name(enum uring_backend backend)
 	return backend == URING_BACKEND_URING ? "uring" : "sync";
 }
 
-int uring_writer_new(enum uring_backend backend, unsigned depth,
-		     struct uring_writer **out, alc_err *err)
+int uring_writer_new(enum uring_backend backend, unsigned depth, struct uring_writer **out,
+		     alc_err *err)
 {
 	if (depth == 0)
 		return alc_err_setx(err, EINVAL, "uring writer: depth 0");
@@ -30,8 +30,7 @@ int uring_writer_new(enum uring_backend backend, unsigned depth,
 		int r = io_uring_queue_init(depth, &w->ring, 0);
 		if (r < 0) {
 			free(w);
-			return alc_err_set(err, -r, "io_uring_queue_init(%u)",
-					   depth);
+			return alc_err_set(err, -r, "io_uring_queue_init(%u)", depth);
 		}
 	}
 	*out = w;
@@ -62,15 +61,13 @@ static int submit_sync(struct uring_write *ws, size_t n)
 }
 
 /* Submits up to depth writes as one batch and reaps every completion. */
-static int submit_chunk(struct uring_writer *w, struct uring_write *ws,
-			size_t n, alc_err *err)
+static int submit_chunk(struct uring_writer *w, struct uring_write *ws, size_t n, alc_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&w->ring);
 		if (!sqe)
 			return alc_err_setx(err, EBUSY, "io_uring: no free sqe");
-		io_uring_prep_write(sqe, ws[i].fd, ws[i].buf,
-				    (unsigned)ws[i].len, 0);
+		io_uring_prep_write(sqe, ws[i].fd, ws[i].buf, (unsigned)ws[i].len, 0);
 		io_uring_sqe_set_data64(sqe, i);
 		ws[i].result = -EINPROGRESS;
 	}
@@ -93,8 +90,7 @@ static int submit_chunk(struct uring_writer *w, struct uring_write *ws,
 	return failed;
 }
 
-int uring_writer_submit(struct uring_writer *w, struct uring_write *ws,
-			size_t n, alc_err *err)
+int uring_writer_submit(struct uring_writer *w, struct uring_write *ws, size_t n, alc_err *err)
 {
 	if (w->backend == URING_BACKEND_SYNC)
 		return submit_sync(ws, n);

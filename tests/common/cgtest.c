@@ -16,8 +16,7 @@
 #include "clone3.h"
 #include "fileio.h"
 
-static void group_path(char *buf, size_t len, const char *parent,
-		       const char *name)
+static void group_path(char *buf, size_t len, const char *parent, const char *name)
 {
 	snprintf(buf, len, "%s/%s", parent, name);
 }

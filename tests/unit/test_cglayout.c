@@ -21,8 +21,7 @@ static void test_controllers_skip_unknown_and_prefixes(void **state)
 {
 	(void)state;
 	/* "cpus" and "cpuacct" must not match "cpu"; "dmem" is unknown. */
-	assert_int_equal(alc_cg_parse_controllers("cpus cpuacct dmem memory"),
-			 ALC_CTRL_MEMORY);
+	assert_int_equal(alc_cg_parse_controllers("cpus cpuacct dmem memory"), ALC_CTRL_MEMORY);
 	assert_int_equal(alc_cg_parse_controllers(""), 0);
 	assert_int_equal(alc_cg_parse_controllers("  \n"), 0);
 }

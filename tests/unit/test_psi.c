@@ -37,7 +37,8 @@ static void test_parse_rejects_malformed(void **state)
 	(void)state;
 	struct psi_stats st;
 	assert_int_equal(psi_parse("", &st), -EINVAL);
-	assert_int_equal(psi_parse("full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &st), -EINVAL);
+	assert_int_equal(psi_parse("full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &st),
+			 -EINVAL);
 	assert_int_equal(psi_parse("some avg10=x avg60=0.00 avg300=0.00 total=0\n", &st), -EINVAL);
 	assert_int_equal(psi_parse("some avg10=1.0 avg60=0.00\n", &st), -EINVAL);
 }

@@ -18,11 +18,11 @@
 
 #define CG "/sys/fs/cgroup"
 
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		printf("vmcheck: FAIL: " __VA_ARGS__);                         \
-		putchar('\n');                                                 \
-		return 1;                                                      \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		printf("vmcheck: FAIL: " __VA_ARGS__);                                             \
+		putchar('\n');                                                                     \
+		return 1;                                                                          \
 	} while (0)
 
 /* Finds fstype mounted at target in /proc/self/mountinfo text. */
@@ -32,8 +32,7 @@ static int mounted(const char *mountinfo, const char *target, const char *fs)
 		char mnt[256], type[64];
 		const char *dash = strstr(l, " - ");
 		/* id parent maj:min root mountpoint opts... - fstype source */
-		if (sscanf(l, "%*d %*d %*s %*s %255s", mnt) == 1 &&
-		    !strcmp(mnt, target) && dash &&
+		if (sscanf(l, "%*d %*d %*s %*s %255s", mnt) == 1 && !strcmp(mnt, target) && dash &&
 		    sscanf(dash, " - %63s", type) == 1 && !strcmp(type, fs))
 			return 1;
 		const char *nl = strchr(l, '\n');
@@ -50,7 +49,9 @@ static int check_mounts(void)
 	if (alc_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mi) < 0)
 		FAIL("cannot read /proc/self/mountinfo: %s", strerror(errno));
 	static const char *const want[][2] = {
-		{ "/proc", "proc" }, { "/sys", "sysfs" }, { CG, "cgroup2" },
+		{ "/proc", "proc" },
+		{ "/sys", "sysfs" },
+		{ CG, "cgroup2" },
 	};
 	for (size_t i = 0; i < 3; i++) {
 		if (!mounted(mi, want[i][0], want[i][1]))
@@ -154,7 +155,8 @@ static int check_psi_trigger(void)
 		FAIL("mkdir " CG "/vm-psi: %s", strerror(-cg));
 	int r = alc_write_file_at(cg, "cpu.max", "10000 100000");
 	alc_err err = { 0 };
-	_cleanup_close_ int trig = r < 0 ? r : psi_trigger_open(cg, "cpu.pressure", false, STALL_US, WINDOW_US, &err);
+	_cleanup_close_ int trig =
+		r < 0 ? r : psi_trigger_open(cg, "cpu.pressure", false, STALL_US, WINDOW_US, &err);
 	if (trig < 0) {
 		cgt_group_destroy(CG, "vm-psi");
 		FAIL("arm trigger: %s", r < 0 ? strerror(-r) : err.msg);
@@ -172,8 +174,10 @@ static int check_psi_trigger(void)
 	if (idle != 0)
 		FAIL("trigger fired (%d) with no hog after %ld ms", idle, quiet_ms);
 	if (busy != 1)
-		FAIL("trigger did not fire (%d) within 10 s of %d hogs under 10%% cpu.max", busy, HOGS);
-	printf("vmcheck: silent for %ld ms idle; fired %ld ms after hogs started\n", quiet_ms, fired_ms);
+		FAIL("trigger did not fire (%d) within 10 s of %d hogs under 10%% cpu.max", busy,
+		     HOGS);
+	printf("vmcheck: silent for %ld ms idle; fired %ld ms after hogs started\n", quiet_ms,
+	       fired_ms);
 	return 0;
 }
 
@@ -181,10 +185,8 @@ static const struct {
 	const char *name;
 	int (*fn)(void);
 } checks[] = {
-	{ "mounts", check_mounts },
-	{ "controllers", check_controllers },
-	{ "clone3-cgroup", check_clone3 },
-	{ "uring-cpumax", check_uring_cpumax },
+	{ "mounts", check_mounts },	      { "controllers", check_controllers },
+	{ "clone3-cgroup", check_clone3 },    { "uring-cpumax", check_uring_cpumax },
 	{ "psi-trigger", check_psi_trigger },
 };
 
@@ -194,6 +196,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc == 2 && i < sizeof(checks) / sizeof(*checks); i++)
 		if (!strcmp(argv[1], checks[i].name))
 			return checks[i].fn();
-	fprintf(stderr, "usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger\n");
+	fprintf(stderr,
+		"usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger\n");
 	return 2;
 }
