@@ -180,13 +180,16 @@ void board_probe_run(struct board_probe *p)
 	}
 	probe_psi(p, cgfd);
 	if (cgfd >= 0 && unlinkat(root, name, AT_REMOVEDIR) < 0)
-		fprintf(stderr, "alcove: rmdir %s/%s: %s\n", p->v2, name, strerror(errno));
+		snprintf(p->cleanup_error, sizeof(p->cleanup_error), "rmdir %s/%s: %s", p->v2, name,
+			 strerror(errno));
 }
 
 int board_probe_verdict(const struct board_probe *p)
 {
 	if (p->layout == ALC_CG_NONE)
 		return 2;
+	if (p->cleanup_error[0])
+		return 1;
 	for (int i = 0; i < BOARD_FEAT_COUNT; i++)
 		if (p->feat[i].status != BOARD_OK)
 			return 1;
@@ -207,4 +210,6 @@ void board_probe_print(const struct board_probe *p, FILE *out)
 	for (int i = 0; i < BOARD_FEAT_COUNT; i++)
 		fprintf(out, "%-20s %-8s %s\n", feature_names[i], st[p->feat[i].status],
 			p->feat[i].detail);
+	if (p->cleanup_error[0])
+		fprintf(out, "probe cleanup        failed   %s\n", p->cleanup_error);
 }

@@ -32,6 +32,7 @@ struct board_probe {
 	unsigned ctrl_enabled;	    /* v2 root cgroup.subtree_control */
 	unsigned psi_min_window_us; /* 0 when no trigger could be armed */
 	struct board_feature feat[BOARD_FEAT_COUNT];
+	char cleanup_error[400]; /* the probe group could not be removed */
 };
 
 /* Runs every probe, creating and removing one temporary v2 child group
@@ -39,7 +40,8 @@ struct board_probe {
 void board_probe_run(struct board_probe *p);
 
 /* Returns 0 when every facility is ok, 1 when some are degraded or missing
- * (a fallback applies), 2 when alcove cannot run (no cgroup filesystem). */
+ * (a fallback applies) or the probe group was left behind, 2 when alcove
+ * cannot run (no cgroup filesystem). */
 int board_probe_verdict(const struct board_probe *p);
 
 /* Prints the probe as aligned "name  status  detail" lines. */

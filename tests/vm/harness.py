@@ -281,6 +281,17 @@ def cmd_selftest(args):
     fixtures = os.path.join(TOP, "tests", "vm", "fixtures")
     tmp = os.path.join(VM, "selftest")
     os.makedirs(tmp, exist_ok=True)
+    # 0. A bad declaration is refused with file:line, before any boot.
+    bad = os.path.join(tmp, "bad-decl.sh")
+    with open(bad, "w") as f:
+        f.write("# vm-arch: x86_64\n# vm-colour: blue\ntrue\n")
+    try:
+        Case(bad)
+        msg = "accepted"
+    except SystemExit as e:
+        msg = str(e)
+    tap.report(msg == f"{bad}:2: unknown declaration vm-colour",
+               "harness/unknown case declaration is refused with file:line", msg)
     # 1. Results and per-case timeouts come through the runner's protocol.
     cases = [Case(os.path.join(fixtures, n + ".sh")) for n in ("passes", "fails", "overruns")]
     image = build_initramfs(arch, "selftest", guest_file(
