@@ -6,6 +6,7 @@
 
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
+	{ "run", cmd_run, "run a command in a container" },
 };
 
 const struct cli_command *cli_find(const char *name)

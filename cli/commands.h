@@ -34,5 +34,6 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_main(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

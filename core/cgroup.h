@@ -1,0 +1,71 @@
+/* A container's cgroup across the host's layout: one group in the v2 tree
+ * (placement, freeze, kill, PSI) and, on hybrid and v1 hosts, one group in
+ * each v1 controller hierarchy (limits, stats). */
+#ifndef ALC_CGROUP_H
+#define ALC_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cglayout.h"
+#include "cglimits.h"
+#include "err.h"
+#include "spec.h"
+#include "writer.h"
+
+struct alc_cg_opts {
+	const char *root;	   /* "/sys/fs/cgroup" when NULL */
+	bool force_v1;		   /* ignore a v2 tree (test the v1 backend on hybrid) */
+	enum uring_backend writer; /* how the limit batch is written */
+};
+
+struct alc_cgroup {
+	enum alc_cg_layout layout;
+	char root[128];
+	char rel[256];
+	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
+};
+
+struct alc_cg_stats {
+	uint64_t cpu_usage_us;
+	uint64_t nr_periods, nr_throttled, throttled_us;
+	uint64_t memory_current, memory_peak;
+	uint64_t pids_current;
+	uint64_t oom_kills;
+};
+
+/* Creates the group rel (e.g. "alcove/web") in every hierarchy it needs and
+ * applies res as one batch; on failure nothing is left behind. Returns 0,
+ * -EEXIST if the group exists, or -errno with err naming the controller or
+ * file at fault. */
+int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
+		      const struct alc_resources *res, alc_err *err);
+
+/* Returns the v2 group's directory fd (for CLONE_INTO_CGROUP), or -1. */
+int alc_cgroup_v2_fd(const struct alc_cgroup *cg);
+
+/* Writes pid into cgroup.procs of the v1 groups, and of the v2 group too
+ * when with_v2; returns 0 or -errno. */
+int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, alc_err *err);
+
+/* Sends sig to every process in the group (cgroup.kill for SIGKILL where the
+ * kernel has it); returns 0 or -errno. */
+int alc_cgroup_kill(struct alc_cgroup *cg, int sig, alc_err *err);
+
+/* Freezes or thaws the group (cgroup.freeze, or the v1 freezer) and waits
+ * until the kernel reports the new state; returns 0 or -errno. */
+int alc_cgroup_freeze(struct alc_cgroup *cg, bool frozen, alc_err *err);
+
+/* Reads usage, throttling, memory, pids and OOM kills; returns 0 or -errno. */
+int alc_cgroup_stats(struct alc_cgroup *cg, struct alc_cg_stats *st);
+
+/* Kills what is left, removes the group from every hierarchy (and the
+ * shared parent when it is empty) and closes the fds; returns 0 or -errno. */
+int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
+
+/* Returns the pids listed in the group's cgroup.procs (caller frees); the
+ * count goes to *n. Returns 0 or -errno. */
+int alc_cgroup_pids(struct alc_cgroup *cg, pid_t **pids, size_t *n);
+
+#endif

@@ -1,0 +1,119 @@
+#include "container.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int validate(const struct alc_spec *spec, alc_err *err)
+{
+	struct stat st;
+	if (!spec->root_path || !*spec->root_path)
+		return alc_err_setx(err, EINVAL, "no rootfs given");
+	if (stat(spec->root_path, &st) < 0)
+		return alc_err_set(err, errno, "rootfs %s", spec->root_path);
+	if (!S_ISDIR(st.st_mode))
+		return alc_err_setx(err, ENOTDIR, "rootfs %s is not a directory", spec->root_path);
+	if (spec->process.n_args == 0)
+		return alc_err_setx(err, EINVAL, "no command given");
+	if (!(spec->ns_flags & CLONE_NEWNS) && spec->n_mounts)
+		return alc_err_setx(err, EINVAL, "volumes need a mount namespace");
+	return 0;
+}
+
+int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
+			 const struct alc_runtime_opts *o, alc_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->child.pid = -1;
+	c->child.sock = -1;
+	c->child.exit_code = 125;
+	int r = validate(spec, err);
+	if (r < 0)
+		return r;
+	if (!o->no_cgroup) {
+		char rel[256];
+		if (spec->cgroup_path)
+			snprintf(rel, sizeof(rel), "%s", spec->cgroup_path);
+		else
+			snprintf(rel, sizeof(rel), "alcove/%s", spec->name ? spec->name : "anon");
+		r = alc_cgroup_create(&c->cg, &o->cg, rel, &spec->res, err);
+		if (r == -EEXIST)
+			return alc_err_setx(err, EEXIST, "container name \"%s\" is already in use",
+					    spec->name ? spec->name : rel);
+		if (r < 0)
+			return r;
+		c->has_cg = true;
+	}
+	r = alc_spawn_create(spec, c->has_cg ? &c->cg : NULL, o->force_fallback, &c->child, err);
+	if (r < 0 && c->has_cg) {
+		alc_cgroup_destroy(&c->cg, NULL); /* report the spawn error, not this */
+		c->has_cg = false;
+	}
+	return r;
+}
+
+int alc_container_start(struct alc_container *c, alc_err *err)
+{
+	return alc_spawn_start(&c->child, err);
+}
+
+int alc_container_wait(struct alc_container *c, bool nohang, int *status)
+{
+	if (!c->reaped) {
+		pid_t r;
+		do
+			r = waitpid(c->child.pid, &c->status, nohang ? WNOHANG : 0);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EAGAIN;
+		c->reaped = true;
+	}
+	*status = c->status;
+	return 0;
+}
+
+int alc_container_signal(struct alc_container *c, int sig, bool all, alc_err *err)
+{
+	if (all && c->has_cg)
+		return alc_cgroup_kill(&c->cg, sig, err);
+	if (c->reaped)
+		return alc_err_setx(err, ESRCH, "the container process has exited");
+	return kill(c->child.pid, sig) < 0 ? alc_err_set(err, errno, "kill %d", c->child.pid) : 0;
+}
+
+int alc_container_pause(struct alc_container *c, bool paused, alc_err *err)
+{
+	if (!c->has_cg)
+		return alc_err_setx(err, ENOENT, "pause needs a cgroup");
+	return alc_cgroup_freeze(&c->cg, paused, err);
+}
+
+int alc_container_stats(struct alc_container *c, struct alc_cg_stats *st)
+{
+	return c->has_cg ? alc_cgroup_stats(&c->cg, st) : -ENOENT;
+}
+
+int alc_container_destroy(struct alc_container *c, alc_err *err)
+{
+	int r = 0, status;
+	if (c->child.sock >= 0) {
+		close(c->child.sock);
+		c->child.sock = -1;
+	}
+	if (c->child.pid > 0 && !c->reaped) {
+		kill(c->child.pid, SIGKILL);
+		alc_container_wait(c, false, &status); /* reaped; status unused */
+	}
+	if (c->has_cg) {
+		r = alc_cgroup_destroy(&c->cg, err);
+		c->has_cg = false;
+	}
+	return r;
+}

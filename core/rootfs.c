@@ -1,0 +1,279 @@
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static int openat2_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int alc_open_in_root(int rootfd, const char *path, char create, alc_err *err)
+{
+	int fd = openat2_in_root(rootfd, path, O_PATH);
+	if (fd >= 0 || fd != -ENOENT || !create)
+		return fd >= 0 ? fd : alc_err_set(err, -fd, "resolve %s in the rootfs", path);
+	char parent[4096], basecopy[4096];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	snprintf(basecopy, sizeof(basecopy), "%s", slash ? slash + 1 : parent);
+	const char *base = basecopy;
+	if (slash == parent)
+		parent[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), "/");
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return alc_err_setx(err, EINVAL, "bad path %s in the rootfs", path);
+	_cleanup_close_ int pfd = alc_open_in_root(rootfd, parent, 'd', err);
+	if (pfd < 0)
+		return pfd;
+	/* An O_PATH fd is no base for mkdirat: reopen the parent for real. */
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	_cleanup_close_ int dfd = open(self, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return alc_err_set(err, errno, "open %s in the rootfs", parent);
+	int r;
+	if (create == 'd') {
+		r = mkdirat(dfd, basecopy, 0755);
+	} else {
+		int f = openat(dfd, basecopy, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		r = f < 0 ? -1 : close(f);
+	}
+	if (r < 0 && errno != EEXIST)
+		return alc_err_set(err, errno, "create %s in the rootfs", path);
+	fd = openat2_in_root(rootfd, path, O_PATH);
+	return fd >= 0 ? fd : alc_err_set(err, -fd, "resolve %s in the rootfs", path);
+}
+
+/* mount(2) onto a path inside the rootfs, through its resolved fd. */
+static int mount_in_root(int rootfd, const char *src, const char *target, const char *type,
+			 unsigned long flags, const char *data, char create, alc_err *err)
+{
+	_cleanup_close_ int fd = alc_open_in_root(rootfd, target, create, err);
+	if (fd < 0)
+		return fd;
+	char at[64];
+	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+	if (mount(src, at, type, flags, data) < 0)
+		return alc_err_set(err, errno, "mount %s on %s", type ? type : src, target);
+	return 0;
+}
+
+/* Remounts a bind mount with extra flags, keeping the flags the kernel
+ * locks in a user namespace (nosuid, nodev, noexec). */
+static int remount_in_root(int rootfd, const char *target, unsigned long flags, alc_err *err)
+{
+	_cleanup_close_ int fd = alc_open_in_root(rootfd, target, 0, err);
+	if (fd < 0)
+		return fd;
+	char at[64];
+	struct statvfs sv;
+	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+	if (statvfs(at, &sv) == 0) {
+		flags |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+		flags |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+		flags |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	}
+	if (mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return alc_err_set(err, errno, "remount %s", target);
+	return 0;
+}
+
+static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} nodes[] = {
+		{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },	 { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	int r = mount_in_root(rootfd, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			      "mode=755,size=65536k", 'd', err);
+	_cleanup_close_ int dfd = -1;
+	if (r == 0) {
+		_cleanup_close_ int p = alc_open_in_root(rootfd, "/dev", 0, err);
+		char at[64];
+		snprintf(at, sizeof(at), "/proc/self/fd/%d", p);
+		dfd = p < 0 ? p : open(at, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return alc_err_set(err, errno, "open /dev in the rootfs");
+	}
+	for (size_t i = 0; r == 0 && i < sizeof(nodes) / sizeof(*nodes); i++) {
+		char path[32], host[32];
+		snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
+		if (!in_userns && mknodat(dfd, nodes[i].name, S_IFCHR | 0666,
+					  makedev(nodes[i].maj, nodes[i].min)) == 0) {
+			fchmodat(dfd, nodes[i].name, 0666, 0); /* umask trimmed it */
+			continue;
+		}
+		/* No mknod in a user namespace: bind the host's node. */
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
+		r = mount_in_root(rootfd, host, path, NULL, MS_BIND, NULL, 'f', err);
+	}
+	for (size_t i = 0; r == 0 && i < sizeof(links) / sizeof(*links); i++)
+		if (symlinkat(links[i][0], dfd, links[i][1]) < 0)
+			r = alc_err_set(err, errno, "symlink /dev/%s", links[i][1]);
+	if (r == 0 && mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+				    "newinstance,ptmxmode=0666,mode=0620,gid=5", 'd', err) < 0)
+		r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+				  "newinstance,ptmxmode=0666,mode=0620", 'd', err);
+	if (r == 0)
+		r = mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", 'd',
+				  err);
+	if (r == 0 && with_ipc)
+		r = mount_in_root(rootfd, "mqueue", "/dev/mqueue", "mqueue",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 'd', err);
+	return r;
+}
+
+static int setup_sys(int rootfd, int own_netns, alc_err *err)
+{
+	unsigned long f = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+	alc_err ignored = { 0 };
+	if (own_netns &&
+	    mount_in_root(rootfd, "sysfs", "/sys", "sysfs", f, NULL, 'd', &ignored) == 0)
+		return 0;
+	/* sysfs needs a network namespace of our own: bind the host's read-only. */
+	int r = mount_in_root(rootfd, "/sys", "/sys", NULL, MS_BIND | MS_REC, NULL, 'd', err);
+	return r < 0 ? r : remount_in_root(rootfd, "/sys", MS_RDONLY, err);
+}
+
+static int setup_volumes(int rootfd, const struct alc_spec *spec, alc_err *err)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct alc_mount *m = &spec->mounts[i];
+		struct stat st;
+		char create = 'd';
+		if ((m->flags & MS_BIND) && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode))
+			create = 'f';
+		unsigned long base = m->flags & (MS_BIND | MS_REC);
+		int r = mount_in_root(rootfd, m->source, m->target, m->type,
+				      (m->flags & MS_BIND) ? base : m->flags, m->data, create, err);
+		unsigned long extra = m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+		if (r == 0 && (m->flags & MS_BIND) && extra)
+			r = remount_in_root(rootfd, m->target, extra, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int setup_sysctl(int rootfd, const struct alc_spec *spec, alc_err *err)
+{
+	for (size_t i = 0; i < spec->n_sysctl; i++) {
+		char path[512];
+		int n = snprintf(path, sizeof(path), "/proc/sys/%s", spec->sysctl[i].key);
+		for (char *p = path + 10; p < path + n; p++)
+			*p = *p == '.' ? '/' : *p;
+		int fd = openat2_in_root(rootfd, path, O_WRONLY);
+		const char *v = spec->sysctl[i].value;
+		if (fd < 0)
+			return alc_err_set(err, -fd, "sysctl %s", spec->sysctl[i].key);
+		ssize_t w = write(fd, v, strlen(v));
+		int e = errno;
+		close(fd);
+		if (w < 0)
+			return alc_err_set(err, e, "sysctl %s=%s", spec->sysctl[i].key, v);
+	}
+	return 0;
+}
+
+static int mask_and_protect(int rootfd, const struct alc_spec *spec, alc_err *err)
+{
+	alc_err probe = { 0 };
+	for (size_t i = 0; i < spec->n_masked; i++) {
+		_cleanup_close_ int fd = alc_open_in_root(rootfd, spec->masked_paths[i], 0, &probe);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			continue; /* nothing there to mask */
+		int r = S_ISDIR(st.st_mode)
+				? mount_in_root(rootfd, "tmpfs", spec->masked_paths[i], "tmpfs",
+						MS_RDONLY, "size=0", 0, err)
+				: mount_in_root(rootfd, "/dev/null", spec->masked_paths[i], NULL,
+						MS_BIND, NULL, 0, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < spec->n_readonly; i++) {
+		_cleanup_close_ int fd =
+			alc_open_in_root(rootfd, spec->readonly_paths[i], 0, &probe);
+		if (fd < 0)
+			continue;
+		int r = mount_in_root(rootfd, spec->readonly_paths[i], spec->readonly_paths[i],
+				      NULL, MS_BIND | MS_REC, NULL, 0, err);
+		r = r ?: remount_in_root(rootfd, spec->readonly_paths[i], MS_RDONLY, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int pivot(const char *root, int readonly, alc_err *err)
+{
+	_cleanup_close_ int newroot = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (newroot < 0 || fchdir(newroot) < 0)
+		return alc_err_set(err, errno, "enter rootfs %s", root);
+	/* Stack the old root under the new one, then detach it. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return alc_err_set(err, errno, "pivot_root into %s", root);
+	if (umount2(".", MNT_DETACH) < 0)
+		return alc_err_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return alc_err_set(err, errno, "chdir /");
+	if (readonly) {
+		struct statvfs sv;
+		unsigned long f = MS_REMOUNT | MS_BIND | MS_RDONLY;
+		if (statvfs("/", &sv) == 0)
+			f |= ((sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0) |
+			     ((sv.f_flag & ST_NODEV) ? MS_NODEV : 0) |
+			     ((sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0);
+		if (mount(NULL, "/", NULL, f, NULL) < 0)
+			return alc_err_set(err, errno, "remount the root read-only");
+	}
+	return 0;
+}
+
+int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err)
+{
+	const char *root = spec->root_path;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return alc_err_set(err, errno, "make / private");
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return alc_err_set(err, errno, "bind rootfs %s", root);
+	_cleanup_close_ int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return alc_err_set(err, errno, "open rootfs %s", root);
+	int r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			      NULL, 'd', err);
+	r = r ?: setup_sys(rootfd, spec->ns_flags & CLONE_NEWNET, err);
+	r = r ?: setup_dev(rootfd, in_userns, spec->ns_flags & CLONE_NEWIPC, err);
+	r = r ?: setup_volumes(rootfd, spec, err);
+	r = r ?: setup_sysctl(rootfd, spec, err);
+	r = r ?: mask_and_protect(rootfd, spec, err);
+	return r ?: pivot(root, spec->root_readonly, err);
+}

@@ -1,0 +1,156 @@
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clone3.h"
+#include "fileio.h"
+
+static int send_msg(int sock, int type)
+{
+	struct alc_spawn_msg m = { .type = type };
+	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* Receives one message; returns its type, 0 on EOF, or -errno. */
+static int recv_msg(int sock, struct alc_spawn_msg *m)
+{
+	ssize_t n;
+	do
+		n = recv(sock, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	m->text[sizeof(m->text) - 1] = '\0';
+	return m->type;
+}
+
+static int write_maps(pid_t pid, const struct alc_spec *spec, alc_err *err)
+{
+	static const char *const files[] = { "uid_map", "gid_map" };
+	const struct alc_idmap *maps[] = { spec->uid_maps, spec->gid_maps };
+	size_t counts[] = { spec->n_uid_maps, spec->n_gid_maps };
+	uint32_t self[] = { (uint32_t)geteuid(), (uint32_t)getegid() };
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return alc_err_set(err, errno, "open %s", dir);
+	int r = 0;
+	/* Without CAP_SETGID outside, gid_map needs setgroups denied first. */
+	if (geteuid() != 0 && (r = alc_write_file_at(dfd, "setgroups", "deny")) < 0)
+		alc_err_set(err, -r, "write %s/setgroups", dir);
+	for (int k = 0; r == 0 && k < 2; k++) {
+		char text[1024] = "";
+		size_t off = 0;
+		if (counts[k] == 0)
+			off = (size_t)snprintf(text, sizeof(text), "0 %u 1\n", self[k]);
+		for (size_t i = 0; i < counts[k] && off < sizeof(text); i++)
+			off += (size_t)snprintf(text + off, sizeof(text) - off, "%u %u %u\n",
+						maps[k][i].inside, maps[k][i].outside,
+						maps[k][i].count);
+		if ((r = alc_write_file_at(dfd, files[k], text)) < 0)
+			alc_err_set(err, -r, "write %s/%s", dir, files[k]);
+	}
+	close(dfd);
+	return r;
+}
+
+/* Clones the child: into the v2 group directly, or plainly for the
+ * fallback. CLONE_NEWCGROUP is left to the child, once it is in place. */
+static pid_t clone_child(int v2fd, int ns_flags, bool fallback, bool *via_clone3)
+{
+	uint64_t flags = (uint64_t)(ns_flags & ~CLONE_NEWCGROUP);
+	*via_clone3 = false;
+	if (!fallback && v2fd >= 0) {
+		pid_t pid = alc_clone3(v2fd, flags);
+		if (pid >= 0) {
+			*via_clone3 = true;
+			return pid;
+		}
+		if (pid != -ENOSYS && pid != -EINVAL && pid != -E2BIG)
+			return pid;
+		/* Kernel < 5.7: no CLONE_INTO_CGROUP; fall through. */
+	}
+	long pid = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+	return pid < 0 ? -errno : (pid_t)pid;
+}
+
+static int fail_child(struct alc_child *child, int r)
+{
+	if (child->pid > 0) {
+		kill(child->pid, SIGKILL);
+		waitpid(child->pid, NULL, 0); /* reaping a child we just killed */
+	}
+	if (child->sock >= 0)
+		close(child->sock);
+	child->pid = -1;
+	child->sock = -1;
+	return r;
+}
+
+int alc_spawn_create(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
+		     struct alc_child *child, alc_err *err)
+{
+	int sv[2];
+	child->pid = -1;
+	child->sock = -1;
+	child->exit_code = 125;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return alc_err_set(err, errno, "socketpair");
+	int v2fd = cg ? alc_cgroup_v2_fd(cg) : -1;
+	pid_t pid = clone_child(v2fd, spec->ns_flags, force_fallback, &child->via_clone3);
+	if (pid == 0) {
+		close(sv[0]);
+		alc_spawn_child_main(spec, sv[1]);
+	}
+	close(sv[1]);
+	child->sock = sv[0];
+	if (pid < 0)
+		return fail_child(child, alc_err_set(err, -pid, "clone"));
+	child->pid = pid;
+	int r = 0;
+	if (spec->ns_flags & CLONE_NEWUSER)
+		r = write_maps(pid, spec, err);
+	if (r == 0 && cg)
+		r = alc_cgroup_attach(cg, pid, !child->via_clone3, err);
+	if (r == 0)
+		r = send_msg(child->sock, ALC_MSG_GO);
+	if (r < 0)
+		return fail_child(child, r);
+	struct alc_spawn_msg m;
+	int t = recv_msg(child->sock, &m);
+	if (t == ALC_MSG_READY)
+		return 0;
+	if (t == ALC_MSG_ERROR) {
+		child->exit_code = m.exit_code;
+		return fail_child(child, alc_err_setx(err, m.err, "%s", m.text));
+	}
+	return fail_child(child, alc_err_setx(err, EPIPE, "container process died during setup"));
+}
+
+int alc_spawn_start(struct alc_child *child, alc_err *err)
+{
+	int r = send_msg(child->sock, ALC_MSG_START);
+	struct alc_spawn_msg m;
+	int t = r < 0 ? r : recv_msg(child->sock, &m);
+	close(child->sock);
+	child->sock = -1;
+	if (t == 0)
+		return 0; /* the close-on-exec end went away: exec happened */
+	if (t == ALC_MSG_ERROR) {
+		child->exit_code = m.exit_code;
+		return alc_err_setx(err, m.err, "%s", m.text);
+	}
+	return alc_err_set(err, t < 0 ? -t : EPROTO, "start");
+}

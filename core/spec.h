@@ -1,0 +1,134 @@
+/* The spec: one value that describes a container, mirroring the OCI
+ * runtime-spec config.json (process, root, mounts, hostname, namespaces, id
+ * maps, resources, masked/readonly paths, sysctl). Every front end (alcove
+ * run flags, OCI config.json, service files) fills one of these. */
+#ifndef ALC_SPEC_H
+#define ALC_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum alc_cap_set {
+	ALC_CAP_BOUNDING,
+	ALC_CAP_EFFECTIVE,
+	ALC_CAP_PERMITTED,
+	ALC_CAP_INHERITABLE,
+	ALC_CAP_AMBIENT,
+	ALC_CAP_SETS
+};
+
+struct alc_mount {
+	char *source, *target, *type, *data;
+	unsigned long flags; /* MS_*; MS_BIND for bind mounts */
+};
+
+struct alc_idmap {
+	uint32_t inside, outside, count;
+};
+
+struct alc_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+struct alc_sysctl {
+	char *key, *value;
+};
+
+struct alc_throttle {
+	uint32_t major, minor;
+	uint64_t rbps, wbps, riops, wiops; /* 0 = unlimited */
+};
+
+/* Which alc_resources fields were given (unset ones are not written). */
+enum alc_res_bit {
+	ALC_RES_CPU_QUOTA = 1u << 0,
+	ALC_RES_CPU_SHARES = 1u << 1,
+	ALC_RES_CPU_BURST = 1u << 2,
+	ALC_RES_MEMORY = 1u << 3,
+	ALC_RES_MEMORY_HIGH = 1u << 4,
+	ALC_RES_MEMORY_SWAP = 1u << 5,
+	ALC_RES_PIDS = 1u << 6,
+	ALC_RES_CPUSET_CPUS = 1u << 7,
+	ALC_RES_CPUSET_MEMS = 1u << 8,
+	ALC_RES_IO = 1u << 9,
+};
+
+/* OCI linux.resources semantics: -1 means unlimited ("max"). */
+struct alc_resources {
+	unsigned set;		/* ALC_RES_* */
+	int64_t cpu_quota_us;	/* with cpu_period_us */
+	uint64_t cpu_period_us; /* default 100000 */
+	uint64_t cpu_shares;	/* v1 scale 2..262144, mapped to cpu.weight on v2 */
+	uint64_t cpu_burst_us;
+	int64_t memory;	     /* bytes */
+	int64_t memory_high; /* bytes; v1: soft limit */
+	int64_t memory_swap; /* memory + swap, bytes (OCI) */
+	int64_t pids;
+	char *cpuset_cpus, *cpuset_mems;
+	struct alc_throttle *io;
+	size_t n_io;
+};
+
+struct alc_process {
+	char **args;
+	size_t n_args;
+	char **env; /* "K=V" */
+	size_t n_env;
+	char *cwd;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t n_groups;
+	uint64_t caps[ALC_CAP_SETS]; /* bit n = capability n */
+	struct alc_rlimit *rlimits;
+	size_t n_rlimits;
+	bool no_new_privs;
+	unsigned preserve_fds; /* fds 3 .. 3+n-1 are passed on */
+};
+
+struct alc_spec {
+	char *name;
+	struct alc_process process;
+	char *root_path;
+	bool root_readonly;
+	struct alc_mount *mounts; /* extra mounts (volumes), after /proc, /dev, /sys */
+	size_t n_mounts;
+	char *hostname;
+	int ns_flags; /* CLONE_NEW* */
+	struct alc_idmap *uid_maps, *gid_maps;
+	size_t n_uid_maps, n_gid_maps;
+	struct alc_resources res;
+	char **masked_paths, **readonly_paths;
+	size_t n_masked, n_readonly;
+	struct alc_sysctl *sysctl;
+	size_t n_sysctl;
+	char *cgroup_path; /* relative to each hierarchy's root */
+};
+
+/* Fills spec with the OCI default template: pid, mount, uts, ipc and net
+ * namespaces; the default capability set (AUDIT_WRITE, KILL,
+ * NET_BIND_SERVICE); no_new_privs; NOFILE 1024; the default masked and
+ * read-only paths; PATH in env. Returns 0 or -ENOMEM. */
+int alc_spec_init_default(struct alc_spec *spec);
+
+/* Frees everything the spec owns and zeroes it. */
+void alc_spec_free(struct alc_spec *spec);
+
+/* Appends a copy of s to a string vector, keeping it NULL-terminated;
+ * returns 0 or -ENOMEM. */
+int alc_strv_add(char ***v, size_t *n, const char *s);
+
+/* Sets or replaces "K=V" in the process environment; returns 0 or -ENOMEM. */
+int alc_spec_setenv(struct alc_spec *spec, const char *kv);
+
+/* Adds a mount; returns 0 or -ENOMEM. */
+int alc_spec_add_mount(struct alc_spec *spec, const char *source, const char *target,
+		       const char *type, unsigned long flags, const char *data);
+
+/* Sets or replaces the rlimit for resource; returns 0 or -ENOMEM. */
+int alc_spec_set_rlimit(struct alc_spec *spec, int resource, uint64_t soft, uint64_t hard);
+
+#endif
