@@ -1,6 +1,6 @@
 # With psi=0 on the kernel command line (its own boot), PSI is gone and
 # alcove check says so: psi missing with the polling fallback, exit 1.
-# vm-arch: x86_64 aarch64
+# vm-arch: x86_64 aarch64 armv7
 # vm-cmdline: psi=0
 # vm-timeout: 60
 grep -qw 'psi=0' /proc/cmdline
