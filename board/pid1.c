@@ -6,6 +6,7 @@
 
 #include "mounts.h"
 #include "probe.h"
+#include "report.h"
 #include "version.h"
 
 void board_pid1_main(void)
@@ -15,8 +16,13 @@ void board_pid1_main(void)
 	if (board_mount_early(&err) < 0)
 		printf("alcove: %s\n", err.msg);
 	struct board_probe p;
-	board_probe_run(&p);
-	board_probe_print(&p, stdout);
+	struct board_profile prof;
+	board_probe_run(&p, "/");
+	if (board_profile_choose(NULL, p.model, &prof, &err) == 0)
+		board_probe_use_profile(&p, &prof);
+	else
+		printf("alcove: %s\n", err.msg);
+	board_report_text(&p, stdout);
 	printf("alcove: probe verdict %d; powering off\n", board_probe_verdict(&p));
 	fflush(stdout);
 	sync();

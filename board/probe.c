@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
@@ -16,23 +15,6 @@
 #include "fileio.h"
 #include "psi.h"
 #include "writer.h"
-
-static const char *const feature_names[BOARD_FEAT_COUNT] = {
-	"clone3 into cgroup", "io_uring", "psi (global)", "psi (cgroup)", "capabilities",
-};
-
-static void feat_set(struct board_probe *p, enum board_feature_id id, enum board_status st,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void feat_set(struct board_probe *p, enum board_feature_id id, enum board_status st,
-		     const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	p->feat[id].status = st;
-	vsnprintf(p->feat[id].detail, sizeof(p->feat[id].detail), fmt, ap);
-	va_end(ap);
-}
 
 static unsigned read_controllers(int dirfd, const char *file)
 {
@@ -47,7 +29,8 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 {
 	int gate[2];
 	if (pipe2(gate, O_CLOEXEC) < 0) {
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING, "pipe: %s", strerror(errno));
+		board_feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING, "pipe: %s",
+			       strerror(errno));
 		return;
 	}
 	pid_t pid = alc_clone3(cgfd, 0);
@@ -60,8 +43,8 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 	close(gate[0]);
 	if (pid < 0) {
 		close(gate[1]);
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED,
-			 "clone3: %s; fallback fork + cgroup.procs", strerror((int)-pid));
+		board_feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED, "clone3: %s",
+			       strerror((int)-pid));
 		return;
 	}
 	char path[64], where[256] = "";
@@ -73,18 +56,26 @@ static void probe_clone3(struct board_probe *p, int cgfd, const char *name)
 	waitpid(pid, NULL, 0); /* the child exits at once; status is moot */
 	size_t wl = strlen(where), nl = strlen(name);
 	if (wl > nl && where[wl - nl - 1] == '/' && !strcmp(where + wl - nl, name))
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_OK, "child landed in %s", where);
+		board_feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_OK, "child landed in %s", where);
 	else
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED,
-			 "child landed in \"%s\"; fallback fork + cgroup.procs", where);
+		board_feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_DEGRADED,
+			       "child landed in \"%s\"", where);
 }
 
 static void probe_uring(struct board_probe *p, int cgfd)
 {
 	alc_err err = { 0 };
 	struct uring_writer *w = NULL;
+	char sysctl[40] = "";
+	_cleanup_free_ char *dis = NULL;
+	if (alc_read_file_at(AT_FDCWD, "/proc/sys/kernel/io_uring_disabled", &dis) > 0)
+		snprintf(sysctl, sizeof(sysctl), "; io_uring_disabled=%.*s",
+			 (int)strcspn(dis, "\n"), dis);
 	if (uring_writer_new(URING_BACKEND_URING, 4, &w, &err) < 0) {
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED, "%s; fallback write(2)", err.msg);
+		board_feat_set(p, BOARD_FEAT_IO_URING,
+			       err.code == ENOSYS || err.code == EPERM ? BOARD_MISSING
+								       : BOARD_DEGRADED,
+			       "%s%s", err.msg, sysctl);
 		return;
 	}
 	_cleanup_close_ int fd = openat(cgfd, "cgroup.freeze", O_WRONLY | O_CLOEXEC);
@@ -92,11 +83,28 @@ static void probe_uring(struct board_probe *p, int cgfd)
 	int r = fd < 0 ? -errno : uring_writer_submit(w, &wr, 1, &err);
 	uring_writer_free(w);
 	if (r == 0)
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_OK, "write to cgroup.freeze completed");
+		board_feat_set(p, BOARD_FEAT_IO_URING, BOARD_OK,
+			       "write to cgroup.freeze completed%s", sysctl);
 	else
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED,
-			 "write to cgroup.freeze: %s; fallback write(2)",
-			 strerror(r < 0 ? -r : (int)-wr.result));
+		board_feat_set(p, BOARD_FEAT_IO_URING, BOARD_DEGRADED,
+			       "write to cgroup.freeze: %s%s",
+			       strerror(r < 0 ? -r : (int)-wr.result), sysctl);
+}
+
+/* cpu.max.burst exists in a v2 group when the cpu controller is enabled and
+ * the kernel has CFS burst (5.14+). */
+static void probe_burst_v2(struct board_probe *p, int cgfd)
+{
+	if (!(p->ctrl_avail & ALC_CTRL_CPU) || p->feat[BOARD_FEAT_CPU_BURST].detail[0])
+		return; /* decided through v1, or no v2 cpu at all */
+	if (!(p->ctrl_enabled & ALC_CTRL_CPU))
+		board_feat_set(p, BOARD_FEAT_CPU_BURST, BOARD_DEGRADED,
+			       "not probed: cpu not in the root's cgroup.subtree_control");
+	else if (faccessat(cgfd, "cpu.max.burst", F_OK, 0) == 0)
+		board_feat_set(p, BOARD_FEAT_CPU_BURST, BOARD_OK, "v2 cpu.max.burst");
+	else
+		board_feat_set(p, BOARD_FEAT_CPU_BURST, BOARD_MISSING,
+			       "no cpu.max.burst in a v2 group with cpu (kernel < 5.14?)");
 }
 
 /* Finds the smallest trigger window the kernel accepts from us. */
@@ -107,15 +115,15 @@ static void probe_psi(struct board_probe *p, int cgfd)
 	_cleanup_free_ char *global = NULL, *local = NULL;
 	if (alc_read_file_at(AT_FDCWD, "/proc/pressure/cpu", &global) >= 0 &&
 	    psi_parse(global, &st) == 0)
-		feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_OK, "/proc/pressure/cpu some avg10=%.2f",
-			 st.some.avg10);
+		board_feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_OK,
+			       "/proc/pressure/cpu some avg10=%.2f", st.some.avg10);
 	else
-		feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_MISSING,
-			 "no /proc/pressure/cpu (psi=0?); fallback cpu.stat polling");
+		board_feat_set(p, BOARD_FEAT_PSI_GLOBAL, BOARD_MISSING,
+			       "no /proc/pressure/cpu (psi=0?)");
 	if (cgfd < 0 || alc_read_file_at(cgfd, "cpu.pressure", &local) < 0 ||
 	    psi_parse(local, &st) < 0) {
-		feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_MISSING,
-			 "no cpu.pressure in a v2 group; fallback cpu.stat polling");
+		board_feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_MISSING,
+			       "no cpu.pressure in a v2 group");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(windows) / sizeof(*windows); i++) {
@@ -124,13 +132,13 @@ static void probe_psi(struct board_probe *p, int cgfd)
 		if (fd >= 0) {
 			close(fd);
 			p->psi_min_window_us = windows[i];
-			feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_OK,
-				 "trigger armed, smallest window %u ms", windows[i] / 1000);
+			board_feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_OK,
+				       "trigger armed, smallest window %u ms", windows[i] / 1000);
 			return;
 		}
 	}
-	feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_DEGRADED,
-		 "cpu.pressure readable but no trigger accepted; fallback polling");
+	board_feat_set(p, BOARD_FEAT_PSI_CGROUP, BOARD_DEGRADED,
+		       "cpu.pressure readable but no trigger accepted");
 }
 
 static void probe_caps(struct board_probe *p)
@@ -142,12 +150,13 @@ static void probe_caps(struct board_probe *p)
 		cap_get_flag(caps, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &res);
 		cap_free(caps);
 	}
-	feat_set(p, BOARD_FEAT_CAPS, admin == CAP_SET && res == CAP_SET ? BOARD_OK : BOARD_DEGRADED,
-		 "CAP_SYS_ADMIN %s, CAP_SYS_RESOURCE %s", admin == CAP_SET ? "yes" : "no",
-		 res == CAP_SET ? "yes" : "no");
+	board_feat_set(p, BOARD_FEAT_CAPS,
+		       admin == CAP_SET && res == CAP_SET ? BOARD_OK : BOARD_DEGRADED,
+		       "CAP_SYS_ADMIN %s, CAP_SYS_RESOURCE %s", admin == CAP_SET ? "yes" : "no",
+		       res == CAP_SET ? "yes" : "no");
 }
 
-void board_probe_run(struct board_probe *p)
+void board_probe_run(struct board_probe *p, const char *sysroot)
 {
 	memset(p, 0, sizeof(*p));
 	struct utsname u;
@@ -156,7 +165,6 @@ void board_probe_run(struct board_probe *p)
 		snprintf(p->arch, sizeof(p->arch), "%s", u.machine);
 	}
 	p->layout = alc_cg_detect("/sys/fs/cgroup", p->v2, sizeof(p->v2));
-	probe_caps(p);
 	_cleanup_close_ int root = -1, cgfd = -1;
 	char name[64];
 	snprintf(name, sizeof(name), "alcove-probe.%d", (int)getpid());
@@ -165,51 +173,26 @@ void board_probe_run(struct board_probe *p)
 	if (root >= 0) {
 		p->ctrl_avail = read_controllers(root, "cgroup.controllers");
 		p->ctrl_enabled = read_controllers(root, "cgroup.subtree_control");
-		if (mkdirat(root, name, 0755) == 0)
-			cgfd = openat(root, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
+	probe_caps(p);
+	board_probe_kernel(p);
+	if (root >= 0 && mkdirat(root, name, 0755) == 0)
+		cgfd = openat(root, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgfd >= 0) {
 		probe_clone3(p, cgfd, name);
 		probe_uring(p, cgfd);
+		probe_burst_v2(p, cgfd);
 	} else {
 		const char *why = root < 0 ? "no cgroup v2 mount" : strerror(errno);
-		feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING,
-			 "%s; fallback fork + cgroup.procs", why);
-		feat_set(p, BOARD_FEAT_IO_URING, BOARD_MISSING,
-			 "not probed (%s); fallback write(2)", why);
+		board_feat_set(p, BOARD_FEAT_CLONE3_CGROUP, BOARD_MISSING, "%s", why);
+		board_feat_set(p, BOARD_FEAT_IO_URING, BOARD_MISSING, "not probed (%s)", why);
+		if (!p->feat[BOARD_FEAT_CPU_BURST].detail[0])
+			board_feat_set(p, BOARD_FEAT_CPU_BURST, BOARD_MISSING, "not probed (%s)",
+				       why);
 	}
 	probe_psi(p, cgfd);
 	if (cgfd >= 0 && unlinkat(root, name, AT_REMOVEDIR) < 0)
 		snprintf(p->cleanup_error, sizeof(p->cleanup_error), "rmdir %s/%s: %s", p->v2, name,
 			 strerror(errno));
-}
-
-int board_probe_verdict(const struct board_probe *p)
-{
-	if (p->layout == ALC_CG_NONE)
-		return 2;
-	if (p->cleanup_error[0])
-		return 1;
-	for (int i = 0; i < BOARD_FEAT_COUNT; i++)
-		if (p->feat[i].status != BOARD_OK)
-			return 1;
-	return 0;
-}
-
-void board_probe_print(const struct board_probe *p, FILE *out)
-{
-	static const char *const st[] = { "ok", "degraded", "missing" };
-	char ctrls[128];
-	fprintf(out, "kernel               %s %s\n", p->kernel, p->arch);
-	fprintf(out, "cgroup layout        %s%s%s\n", alc_cg_layout_name(p->layout),
-		p->v2[0] ? ", v2 at " : "", p->v2);
-	fprintf(out, "controllers (v2)     %s\n",
-		alc_cg_format_controllers(p->ctrl_avail, ctrls, sizeof(ctrls)));
-	fprintf(out, "enabled for children %s\n",
-		alc_cg_format_controllers(p->ctrl_enabled, ctrls, sizeof(ctrls)));
-	for (int i = 0; i < BOARD_FEAT_COUNT; i++)
-		fprintf(out, "%-20s %-8s %s\n", feature_names[i], st[p->feat[i].status],
-			p->feat[i].detail);
-	if (p->cleanup_error[0])
-		fprintf(out, "probe cleanup        failed   %s\n", p->cleanup_error);
+	board_probe_board(p, sysroot);
 }

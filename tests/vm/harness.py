@@ -14,7 +14,7 @@ initramfs, runs guest test cases, and turns the serial console into TAP.
 
 A case is tests/vm/cases/NAME.sh, run by busybox sh in the guest, declaring
 its needs in header comments:
-  # vm-arch: x86_64 aarch64        architectures (default: both)
+  # vm-arch: x86_64 aarch64 armv7  architectures (default: all three)
   # vm-cmdline: psi=1              extra kernel command line (own boot)
   # vm-modules: overlay            modules from the kernel package
   # vm-files: SRC:DST ...          extra files (SRC relative to the repo,
@@ -35,13 +35,15 @@ import time
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VM = os.path.join(TOP, "build", "vm")
 CASES = os.path.join(TOP, "tests", "vm", "cases")
-ARCHES = ("x86_64", "aarch64")
+ARCHES = ("x86_64", "aarch64", "armv7")
 DEFAULT_BOOT_TIMEOUT = 240
 
 QEMU = {
     "x86_64": (["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max"], "ttyS0"),
     "aarch64": (["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72",
                  "-accel", "tcg"], "ttyAMA0"),
+    "armv7": (["qemu-system-arm", "-M", "virt", "-cpu", "cortex-a15", "-accel", "tcg"],
+              "ttyAMA0"),
 }
 RESULT = re.compile(r"ALCOVE-VM RESULT (ok|fail) (\S+) ?(.*)")
 

@@ -1,7 +1,7 @@
 # A module from the kernel package (overlay, =m in Debian's kernels) is
 # loaded by the runner, and an extra file shipped by the harness serves as
 # the lower layer: reads come from it, writes land in the upper layer.
-# vm-arch: x86_64 aarch64
+# vm-arch: x86_64 aarch64 armv7
 # vm-modules: overlay
 # vm-files: tests/vm/data/lower.txt:/lower/file.txt
 # vm-timeout: 30

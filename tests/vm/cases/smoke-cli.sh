@@ -1,6 +1,6 @@
 # The static alcove binary runs in the guest: --version prints it, an
 # unknown command exits 2 with a usage line, and check sees a v2 layout.
-# vm-arch: x86_64 aarch64
+# vm-arch: x86_64 aarch64 armv7
 # vm-timeout: 60
 alcove --version | grep -q '^alcove [0-9]'
 rc=0; alcove frobnicate 2>/tmp/err || rc=$?

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Host tier: the man pages and the bash completion cover what the binary
+# offers. Every command and flag that `alcove --help` and `alcove check
+# --help` print must be documented and completed.
+#   tests/host/docs.sh BINARY BUILD-DIR        Prints TAP.
+set -u
+bin=$1 build=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+n=0 failed=0
+report() { # report OK NAME [DETAIL]
+  n=$((n + 1))
+  if [ "$1" -eq 0 ]; then echo "ok $n - docs: $2"
+  else echo "not ok $n - docs: $2${3:+ # $3}"; failed=$((failed + 1)); fi
+}
+flags_of() { grep -oE '(^|[ ,\[])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,[]//' | sort -u; }
+documented() { # documented PAGE TOKEN...: prints the tokens PAGE lacks as *TOKEN*
+  local page=$1 t
+  shift
+  for t in "$@"; do grep -qF "*$t*" "$page" || printf '%s ' "$t"; done
+}
+
+main_help=$("$bin" --help)
+check_help=$("$bin" check --help)
+commands=$(sed -n '/^Commands:/,/^$/p' <<<"$main_help" | awk 'NR > 1 && NF {print $1}')
+main_flags=$(flags_of <<<"$main_help")
+check_flags=$(flags_of <<<"$check_help")
+[ -n "$commands" ] && [ -n "$main_flags" ] && [ -n "$check_flags" ]
+report $? "the help texts list commands and flags" "commands=[$commands] flags=[$main_flags] [$check_flags]"
+
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove.1.scd" $commands $main_flags)
+[ -z "$missing" ]
+report $? "alcove(1) documents every command and global flag" "missing: $missing"
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-check.8.scd" $check_flags)
+[ -z "$missing" ]
+report $? "alcove-check(8) documents every check flag" "missing: $missing"
+for page in alcove.1 alcove-check.8; do
+  head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
+  report $? "meson built $page with scdoc" "$build/doc/$page"
+done
+
+# Completion: source it and ask it as bash would.
+# shellcheck source=/dev/null
+source "$top/completions/alcove.bash"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _alcove; printf '%s\n' "${COMPREPLY[@]}" | sort -u | tr '\n' ' '; }
+got=$(complete_words alcove "")
+want=$(printf '%s\n' $commands $main_flags | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "the first word completes to exactly the commands and global flags" "got [$got] want [$want]"
+got=$(complete_words alcove check --)
+want=$(printf '%s\n' $check_flags | grep -- '^--' | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "check -- completes to exactly check's long flags" "got [$got] want [$want]"
+got=$(complete_words alcove check --profile "")
+want=$(cd "$top/board/profiles" && ls *.conf | sed 's/\.conf$//' | sort | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "--profile completes to the built-in profiles" "got [$got] want [$want]"
+got=$(complete_words alcove check --profile rasp)
+[ "$got" = "raspberrypi4 raspberrypi5 " ]
+report $? "--profile rasp completes to the two Raspberry Pi profiles" "got [$got]"
+got=$(cd "$top" && complete_words alcove check --sysroot boa)
+[ "$got" = "board " ]
+report $? "--sysroot completes directories" "got [$got]"
+
+[ "$failed" -eq 0 ]
