@@ -96,6 +96,7 @@ void run_flags_usage(FILE *out)
 	      "  --sysctl K=V           namespaced sysctl, e.g. net.ipv4.ip_forward=1\n"
 	      "  --ulimit NAME=SOFT[:HARD]  rlimit: nofile, nproc, core, memlock, stack, fsize\n"
 	      "  --uidmap IN:OUT:N, --gidmap IN:OUT:N  user namespace id maps\n"
+	      "  -h, --help             show this help and exit\n"
 	      "\nAs a non-root user alcove runs rootless: a user namespace maps you to root\n"
 	      "inside, and resource limits are refused (they need a cgroup).\n"
 	      "\nExit status: the command's; 128+N if signal N killed it; 125 alcove failed\n"

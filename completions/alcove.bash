@@ -1,9 +1,13 @@
 # bash completion for alcove: its commands and their flags.
+_alcove_run_flags="--name --cpus --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --memory
+  --memory-swap --pids --device-read-bps --device-write-bps --hostname -v --volume --net -u
+  --user -e --env -w --workdir --read-only --cap-add --cap-drop --sysctl --ulimit --uidmap
+  --gidmap -h --help"
 _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "check --help --version -h -V" -- "$cur"))
+    COMPREPLY=($(compgen -W "check run --help --version -h -V" -- "$cur"))
     return
   fi
   case ${COMP_WORDS[1]} in
@@ -18,6 +22,30 @@ _alcove() {
           return ;;
       esac
       COMPREPLY=($(compgen -W "--json --profile --sysroot --help -h" -- "$cur")) ;;
+    run)
+      case $prev in
+        --net)
+          COMPREPLY=($(compgen -W "none host" -- "$cur"))
+          return ;;
+        --cap-add | --cap-drop)
+          COMPREPLY=($(compgen -W "ALL $(capsh --print 2>/dev/null | sed -n 's/^Bounding set =//p' | tr ',' ' ' | tr a-z A-Z)" -- "$cur"))
+          return ;;
+        --ulimit)
+          COMPREPLY=($(compgen -W "nofile= nproc= core= memlock= stack= fsize=" -- "$cur"))
+          return ;;
+        -v | --volume | --device-read-bps | --device-write-bps)
+          COMPREPLY=($(compgen -f -- "$cur"))
+          return ;;
+        --name | --cpus | --cpu-quota | --cpu-period | --cpu-shares | --cpuset-cpus | --memory | \
+          --memory-swap | --pids | --hostname | -u | --user | -e | --env | -w | --workdir | \
+          --sysctl | --uidmap | --gidmap)
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$_alcove_run_flags" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -d -- "$cur"))
+      fi ;;
   esac
 }
 complete -F _alcove alcove

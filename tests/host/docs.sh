@@ -21,9 +21,11 @@ documented() { # documented PAGE TOKEN...: prints the tokens PAGE lacks as *TOKE
 
 main_help=$("$bin" --help)
 check_help=$("$bin" check --help)
+run_help=$("$bin" run --help)
 commands=$(sed -n '/^Commands:/,/^$/p' <<<"$main_help" | awk 'NR > 1 && NF {print $1}')
 main_flags=$(flags_of <<<"$main_help")
 check_flags=$(flags_of <<<"$check_help")
+run_flags=$(flags_of <<<"$run_help")
 [ -n "$commands" ] && [ -n "$main_flags" ] && [ -n "$check_flags" ]
 report $? "the help texts list commands and flags" "commands=[$commands] flags=[$main_flags] [$check_flags]"
 
@@ -35,7 +37,11 @@ report $? "alcove(1) documents every command and global flag" "missing: $missing
 missing=$(documented "$top/doc/alcove-check.8.scd" $check_flags)
 [ -z "$missing" ]
 report $? "alcove-check(8) documents every check flag" "missing: $missing"
-for page in alcove.1 alcove-check.8; do
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-run.1.scd" $run_flags)
+[ -n "$run_flags" ] && [ -z "$missing" ]
+report $? "alcove-run(1) documents every run flag" "missing: $missing"
+for page in alcove.1 alcove-check.8 alcove-run.1; do
   head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
   report $? "meson built $page with scdoc" "$build/doc/$page"
 done
@@ -52,6 +58,13 @@ got=$(complete_words alcove check --)
 want=$(printf '%s\n' $check_flags | grep -- '^--' | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "check -- completes to exactly check's long flags" "got [$got] want [$want]"
+got=$(complete_words alcove run -)
+want=$(printf '%s\n' $run_flags | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "run - completes to exactly run's flags" "got [$got] want [$want]"
+got=$(complete_words alcove run --net "")
+[ "$got" = "host none " ]
+report $? "run --net completes to none and host" "got [$got]"
 got=$(complete_words alcove check --profile "")
 want=$(cd "$top/board/profiles" && ls *.conf | sed 's/\.conf$//' | sort | tr '\n' ' ')
 [ "$got" = "$want" ]
