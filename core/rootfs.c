@@ -9,6 +9,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -233,14 +235,41 @@ static int mask_and_protect(int rootfd, const struct alc_spec *spec, alc_err *er
 	return 0;
 }
 
+/* True when "/" is the initial rootfs (mountinfo's root entry says so). */
+static int root_is_rootfs(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[512];
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char mnt[256];
+		const char *dash = strstr(line, " - ");
+		found = sscanf(line, "%*d %*d %*s %*s %255s", mnt) == 1 && !strcmp(mnt, "/") &&
+			dash && !strncmp(dash, " - rootfs ", 10);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static int pivot(const char *root, int readonly, alc_err *err)
 {
 	_cleanup_close_ int newroot = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (newroot < 0 || fchdir(newroot) < 0)
 		return alc_err_set(err, errno, "enter rootfs %s", root);
 	/* Stack the old root under the new one, then detach it. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return alc_err_set(err, errno, "pivot_root into %s", root);
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		int e = errno;
+		struct statfs sf;
+		if (e == EINVAL && statfs("/", &sf) == 0 &&
+		    (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC) && root_is_rootfs())
+			return alc_err_setx(err, e,
+					    "pivot_root into %s: the host root is the initramfs "
+					    "rootfs, which cannot be pivoted (switch_root to a "
+					    "tmpfs or a real root first)",
+					    root);
+		return alc_err_set(err, e, "pivot_root into %s", root);
+	}
 	if (umount2(".", MNT_DETACH) < 0)
 		return alc_err_set(err, errno, "detach the old root");
 	if (chdir("/") < 0)

@@ -9,6 +9,7 @@
  *   ALCOVE-VM END
  * Inputs in the initramfs: /cases/list (names in order), /cases/<name>.sh,
  * /cases/<name>.timeout (seconds), /etc/vm-modules (.ko paths in order). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -99,10 +101,51 @@ static void run_case(const char *name)
 	printf("ALCOVE-VM RESULT %s %s %s\n", ok ? "ok" : "fail", name, detail);
 }
 
+/* The initramfs rootfs cannot be pivoted away from, so containers could
+ * not pivot_root on it. Like a board's initramfs, move onto a tmpfs first:
+ * copy the tree, move the tmpfs over /, chroot into it (switch_root). */
+static int switch_to_tmpfs(void)
+{
+	static const char *const skip[] = { ".", "..", "newroot", "proc", "sys", "dev" };
+	if (mkdir("/newroot", 0755) < 0 || mount("tmpfs", "/newroot", "tmpfs", 0, "mode=755") < 0)
+		return -errno;
+	DIR *d = opendir("/");
+	if (!d)
+		return -errno;
+	int r = 0;
+	for (struct dirent *e; r == 0 && (e = readdir(d));) {
+		int keep = 1;
+		for (size_t i = 0; i < sizeof(skip) / sizeof(*skip); i++)
+			keep &= strcmp(e->d_name, skip[i]) != 0;
+		if (!keep)
+			continue;
+		char src[300];
+		snprintf(src, sizeof(src), "/%s", e->d_name);
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl("/bin/busybox", "cp", "-a", src, "/newroot/", (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		r = pid < 0 || waitpid(pid, &status, 0) < 0 || status ? -EIO : 0;
+	}
+	closedir(d);
+	if (r == 0 && (mkdir("/newroot/proc", 0755) < 0 || mkdir("/newroot/sys", 0755) < 0 ||
+		       mkdir("/newroot/dev", 0755) < 0))
+		r = -errno;
+	if (r == 0 && (chdir("/newroot") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
+		       chroot(".") < 0 || chdir("/") < 0))
+		r = -errno;
+	return r;
+}
+
 int main(void)
 {
 	alc_err err = { 0 };
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	int sr = switch_to_tmpfs();
+	if (sr < 0)
+		printf("runner: switch to a tmpfs root: %s\n", strerror(-sr));
 	if (board_mount_early(&err) < 0)
 		printf("runner: %s\n", err.msg);
 	if (mount("tmpfs", "/tmp", "tmpfs", 0, NULL) < 0)

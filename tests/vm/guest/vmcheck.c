@@ -4,6 +4,7 @@
  *                  2 for an unknown NAME. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "cgtest.h"
 #include "cleanup.h"
 #include "fileio.h"
+#include "lifecycle.h"
 #include "psi.h"
 #include "writer.h"
 
@@ -181,22 +183,54 @@ static int check_psi_trigger(void)
 	return 0;
 }
 
+static int check_lifecycle(void)
+{
+	char msg[512];
+	if (lifecycle_scenario("/bin/busybox", false, msg, sizeof(msg)) < 0)
+		FAIL("%s", msg);
+	printf("vmcheck: create, start, stats, pause, resume, kill all and destroy held\n");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } checks[] = {
 	{ "mounts", check_mounts },	      { "controllers", check_controllers },
 	{ "clone3-cgroup", check_clone3 },    { "uring-cpumax", check_uring_cpumax },
-	{ "psi-trigger", check_psi_trigger },
+	{ "psi-trigger", check_psi_trigger }, { "lifecycle", check_lifecycle },
 };
+
+/* vmcheck run-as UID CMD...: drops to UID (as gid too, no groups) and execs
+ * CMD; busybox's setpriv cannot change uids. */
+static int run_as(int argc, char **argv)
+{
+	char *end;
+	unsigned long id = strtoul(argv[2], &end, 10);
+	if (*end || argc < 4) {
+		fprintf(stderr, "usage: vmcheck run-as UID CMD [ARG...]\n");
+		return 2;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid((gid_t)id, (gid_t)id, (gid_t)id) < 0 ||
+	    setresuid((uid_t)id, (uid_t)id, (uid_t)id) < 0) {
+		perror("vmcheck run-as");
+		return 1;
+	}
+	execvp(argv[3], argv + 3);
+	perror(argv[3]);
+	return 127;
+}
 
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "run-as"))
+		return run_as(argc, argv);
 	for (size_t i = 0; argc == 2 && i < sizeof(checks) / sizeof(*checks); i++)
 		if (!strcmp(argv[1], checks[i].name))
 			return checks[i].fn();
 	fprintf(stderr,
-		"usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger\n");
+		"usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger|run-as "
+		"UID CMD\n");
 	return 2;
 }
