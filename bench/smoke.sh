@@ -7,5 +7,6 @@ runs=$([ "${BENCH_QUICK:-0}" = 1 ] && echo 100 || echo 1000)
 json=build/bench/smoke.json
 echo "smoke: $(nproc) cpus, $(uname -r), $runs runs each, hyperfine -N"
 hyperfine -N --style none --warmup 20 --runs "$runs" --export-json "$json" \
-  'build/x86_64-musl/alcove --version' '/bin/true' >/dev/null 2>build/bench/smoke.hyperfine.log
+  -n alcove 'build/x86_64-musl/alcove --version' -n true '/bin/true' \
+  >/dev/null 2>build/bench/smoke.hyperfine.log
 python3 bench/stats.py smoke true "$json"

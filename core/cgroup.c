@@ -213,6 +213,23 @@ static int apply_phase(struct alc_cgroup *cg, const struct alc_cg_write *ws, int
 	return r < 0 ? r : 0;
 }
 
+/* The v1 hierarchies a group joins. Each v1 attach waits for an RCU grace
+ * period, so a hybrid host joins only those its limits need: the v2 group
+ * already gives membership, freeze, kill and CPU usage. A v1-only host
+ * also joins freezer (pause, kill) and cpuacct (usage). */
+static unsigned v1_hierarchies(enum alc_cg_layout layout, unsigned need)
+{
+	unsigned m = 0;
+	if (layout == ALC_CG_V2)
+		return 0;
+	for (unsigned bit = 1; bit < (1u << ALC_CTRL_COUNT); bit <<= 1)
+		if ((need & bit) && v1_hier_of(bit) != ALC_H_COUNT)
+			m |= 1u << v1_hier_of(bit);
+	if (layout == ALC_CG_V1)
+		m |= (1u << ALC_H_FREEZER) | (1u << ALC_H_CPUACCT) | (1u << ALC_H_PIDS);
+	return m;
+}
+
 int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
 		      const struct alc_resources *res, alc_err *err)
 {
@@ -221,6 +238,7 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	memset(cg, 0, sizeof(*cg));
 	for (int h = 0; h < ALC_H_COUNT; h++)
 		cg->fd[h] = -1;
+	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
 	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
 	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
 	    rel[0] == '/' || strstr(rel, ".."))
@@ -230,25 +248,30 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 		cg->layout = ALC_CG_V1;
 	if (cg->layout == ALC_CG_NONE)
 		return alc_err_setx(err, ENODEV, "no cgroup filesystem at %s", cg->root);
+	/* Everything that can be refused is refused before anything exists. */
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
 	if (n < 0)
 		return n;
-	unsigned need = alc_cg_needed_controllers(res);
-	int r = check_controllers(cg, need, err);
-	if (r < 0)
-		return r;
-	for (int h = 0; r == 0 && h < ALC_H_COUNT; h++) {
-		bool use = h == ALC_H_V2 ? cg->layout != ALC_CG_V1
-					 : cg->layout != ALC_CG_V2 && v1_mounted(cg, h);
-		if (use)
-			r = make_group(cg, h, h == ALC_H_V2 && cg->layout == ALC_CG_V2 ? need : 0,
-				       err);
-	}
-	enum uring_backend be = o ? o->writer : URING_BACKEND_SYNC;
-	for (int phase = 0; r == 0 && phase < 2; phase++)
-		r = apply_phase(cg, plan, n, phase, be, err);
+	cg->need = alc_cg_needed_controllers(res);
+	int r = check_controllers(cg, cg->need, err);
+	if (r == 0 && cg->layout != ALC_CG_V1)
+		r = make_group(cg, ALC_H_V2, cg->layout == ALC_CG_V2 ? cg->need : 0, err);
 	if (r < 0)
 		alc_cgroup_destroy(cg, NULL); /* the first error is the one to report */
+	return r;
+}
+
+int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err)
+{
+	struct alc_cg_write plan[ALC_CG_MAX_WRITES];
+	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
+	int r = n < 0 ? n : 0;
+	unsigned want = v1_hierarchies(cg->layout, cg->need);
+	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
+		if ((want & (1u << h)) && v1_mounted(cg, (enum alc_hier)h))
+			r = make_group(cg, (enum alc_hier)h, 0, err);
+	for (int phase = 0; r == 0 && phase < 2; phase++)
+		r = apply_phase(cg, plan, n, phase, cg->writer, err);
 	return r;
 }
 
@@ -257,22 +280,44 @@ int alc_cgroup_v2_fd(const struct alc_cgroup *cg)
 	return cg->fd[ALC_H_V2];
 }
 
-int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, alc_err *err)
+int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, enum uring_backend backend,
+		      alc_err *err)
 {
 	char buf[24];
+	struct uring_write ws[ALC_H_COUNT];
+	enum alc_hier hs[ALC_H_COUNT];
+	size_t n = 0;
+	int r = 0;
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	for (int h = 0; h < ALC_H_COUNT; h++) {
+	for (int h = 0; r == 0 && h < ALC_H_COUNT; h++) {
 		if (cg->fd[h] < 0 || (h == ALC_H_V2 && !with_v2))
 			continue;
-		int r = alc_write_file_at(cg->fd[h], "cgroup.procs", buf);
-		if (r < 0) {
-			char dir[256];
-			hier_root(cg, (enum alc_hier)h, dir, sizeof(dir));
-			return alc_err_set(err, -r, "move pid %d into %s/%s", (int)pid, dir,
-					   cg->rel);
-		}
+		int fd = openat(cg->fd[h], "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		hs[n] = (enum alc_hier)h;
+		ws[n++] = (struct uring_write){
+			.fd = fd, .buf = buf, .len = strlen(buf), .result = r
+		};
 	}
-	return 0;
+	/* As one batch, the v1 attaches overlap and share their RCU grace
+	 * period instead of waiting for one each. */
+	struct uring_writer *w = NULL;
+	if (r == 0 && n > 0 &&
+	    (r = uring_writer_new(n > 1 ? backend : URING_BACKEND_SYNC, (unsigned)n, &w, err)) == 0)
+		r = uring_writer_submit(w, ws, n, err);
+	uring_writer_free(w);
+	for (size_t i = 0; i < n; i++) {
+		if (r >= 0 && ws[i].result < 0) {
+			char dir[256];
+			hier_root(cg, hs[i], dir, sizeof(dir));
+			r = alc_err_set(err, (int)-ws[i].result, "move pid %d into %s/%s", (int)pid,
+					dir, cg->rel);
+		}
+		if (ws[i].fd >= 0)
+			close(ws[i].fd);
+	}
+	return r < 0 ? r : 0;
 }
 
 /* The directory fd whose cgroup.procs lists the members. */

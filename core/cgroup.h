@@ -25,6 +25,8 @@ struct alc_cgroup {
 	char root[128];
 	char rel[256];
 	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
+	unsigned need;	     /* ALC_CTRL_* the limits use */
+	enum uring_backend writer;
 };
 
 struct alc_cg_stats {
@@ -35,19 +37,26 @@ struct alc_cg_stats {
 	uint64_t oom_kills;
 };
 
-/* Creates the group rel (e.g. "alcove/web") in every hierarchy it needs and
- * applies res as one batch; on failure nothing is left behind. Returns 0,
- * -EEXIST if the group exists, or -errno with err naming the controller or
- * file at fault. */
+/* Starts the group rel (e.g. "alcove/web"): checks the limits and that
+ * their controllers exist (so a refusal leaves nothing behind) and creates
+ * the v2 group a clone can land in. Returns 0, -EEXIST if the group exists,
+ * or -errno with err naming the controller or file at fault. */
 int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
 		      const struct alc_resources *res, alc_err *err);
+
+/* Completes the group: the v1 hierarchies it needs (on hybrid those its
+ * limits use; on v1 also freezer, cpuacct and pids) and the limit writes as
+ * one batch. Meant to run while the child sets itself up. Returns 0 or
+ * -errno; the caller destroys the group on failure. */
+int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
 
 /* Returns the v2 group's directory fd (for CLONE_INTO_CGROUP), or -1. */
 int alc_cgroup_v2_fd(const struct alc_cgroup *cg);
 
 /* Writes pid into cgroup.procs of the v1 groups, and of the v2 group too
- * when with_v2; returns 0 or -errno. */
-int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, alc_err *err);
+ * when with_v2, as one batch through backend; returns 0 or -errno. */
+int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, enum uring_backend backend,
+		      alc_err *err);
 
 /* Sends sig to every process in the group (cgroup.kill for SIGKILL where the
  * kernel has it); returns 0 or -errno. */

@@ -49,9 +49,22 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 			return r;
 		c->has_cg = true;
 	}
-	r = alc_spawn_create(spec, c->has_cg ? &c->cg : NULL, o->force_fallback, &c->child, err);
-	if (r < 0 && c->has_cg) {
-		alc_cgroup_destroy(&c->cg, NULL); /* report the spawn error, not this */
+	/* The child sets itself up (mounts, credentials) while the cgroup is
+	 * completed and it is placed in the v1 hierarchies; start waits. */
+	struct alc_cgroup *cg = c->has_cg ? &c->cg : NULL;
+	r = alc_spawn_clone(spec, cg, o->force_fallback, &c->child, err);
+	if (r == 0 && cg)
+		r = alc_cgroup_complete(cg, &spec->res, err);
+	if (r == 0 && cg)
+		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
+	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
+		alc_err_set(err, -r, "signal the container process");
+	if (r == 0)
+		return alc_spawn_wait_ready(&c->child, err);
+	if (c->child.pid > 0)
+		alc_spawn_abort(&c->child, r);
+	if (cg) {
+		alc_cgroup_destroy(cg, NULL); /* report the first error, not this */
 		c->has_cg = false;
 	}
 	return r;

@@ -86,7 +86,7 @@ static pid_t clone_child(int v2fd, int ns_flags, bool fallback, bool *via_clone3
 	return pid < 0 ? -errno : (pid_t)pid;
 }
 
-static int fail_child(struct alc_child *child, int r)
+int alc_spawn_abort(struct alc_child *child, int r)
 {
 	if (child->pid > 0) {
 		kill(child->pid, SIGKILL);
@@ -99,8 +99,8 @@ static int fail_child(struct alc_child *child, int r)
 	return r;
 }
 
-int alc_spawn_create(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
-		     struct alc_child *child, alc_err *err)
+int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
+		    struct alc_child *child, alc_err *err)
 {
 	int sv[2];
 	child->pid = -1;
@@ -117,26 +117,33 @@ int alc_spawn_create(const struct alc_spec *spec, struct alc_cgroup *cg, bool fo
 	close(sv[1]);
 	child->sock = sv[0];
 	if (pid < 0)
-		return fail_child(child, alc_err_set(err, -pid, "clone"));
+		return alc_spawn_abort(child, alc_err_set(err, -pid, "clone"));
 	child->pid = pid;
 	int r = 0;
 	if (spec->ns_flags & CLONE_NEWUSER)
 		r = write_maps(pid, spec, err);
-	if (r == 0 && cg)
-		r = alc_cgroup_attach(cg, pid, !child->via_clone3, err);
 	if (r == 0)
 		r = send_msg(child->sock, ALC_MSG_GO);
-	if (r < 0)
-		return fail_child(child, r);
+	return r < 0 ? alc_spawn_abort(child, r) : 0;
+}
+
+int alc_spawn_placed(struct alc_child *child)
+{
+	return send_msg(child->sock, ALC_MSG_PLACED);
+}
+
+int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
+{
 	struct alc_spawn_msg m;
 	int t = recv_msg(child->sock, &m);
 	if (t == ALC_MSG_READY)
 		return 0;
 	if (t == ALC_MSG_ERROR) {
 		child->exit_code = m.exit_code;
-		return fail_child(child, alc_err_setx(err, m.err, "%s", m.text));
+		return alc_spawn_abort(child, alc_err_setx(err, m.err, "%s", m.text));
 	}
-	return fail_child(child, alc_err_setx(err, EPIPE, "container process died during setup"));
+	return alc_spawn_abort(child,
+			       alc_err_setx(err, EPIPE, "container process died during setup"));
 }
 
 int alc_spawn_start(struct alc_child *child, alc_err *err)

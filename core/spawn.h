@@ -20,12 +20,23 @@ struct alc_child {
 	int exit_code;	 /* when spawn failed in the child: 125, 126 or 127 */
 };
 
-/* Creates the container process in cg (cg may have no v2 group, or be NULL
- * for no cgroup) and returns once it is set up and parked before exec.
- * force_fallback skips clone3. Returns 0 or -errno; err has the child's own
- * message when it failed inside. */
-int alc_spawn_create(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
-		     struct alc_child *child, alc_err *err);
+/* Clones the container process into cg's v2 group (cg may have none, or be
+ * NULL for no cgroup; force_fallback skips clone3), writes its id maps and
+ * lets it set itself up; it parks before exec. Returns 0 or -errno. */
+int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
+		    struct alc_child *child, alc_err *err);
+
+/* Tells the process it is in every cgroup it belongs to, so it may enter
+ * its cgroup namespace and drop privileges; returns 0 or -errno. */
+int alc_spawn_placed(struct alc_child *child);
+
+/* Waits until the process is set up and parked; returns 0 or -errno, with
+ * err holding the child's own message when its setup failed (the process
+ * is then reaped). */
+int alc_spawn_wait_ready(struct alc_child *child, alc_err *err);
+
+/* Kills and reaps the process, closes the handshake; returns r. */
+int alc_spawn_abort(struct alc_child *child, int r);
 
 /* Lets the parked process exec; returns 0 once exec succeeded, or -errno
  * (-ENOENT: command not found, -EACCES/-ENOEXEC: cannot be invoked). */
@@ -35,7 +46,13 @@ int alc_spawn_start(struct alc_child *child, alc_err *err);
 void alc_spawn_child_main(const struct alc_spec *spec, int sock) __attribute__((noreturn));
 
 /* Handshake messages. */
-enum alc_spawn_msg_type { ALC_MSG_GO = 1, ALC_MSG_START, ALC_MSG_READY, ALC_MSG_ERROR };
+enum alc_spawn_msg_type {
+	ALC_MSG_GO = 1, /* parent -> child: maps written, set up the mounts */
+	ALC_MSG_PLACED, /* parent -> child: in every cgroup, take final credentials */
+	ALC_MSG_START,	/* parent -> child: exec */
+	ALC_MSG_READY,	/* child -> parent: parked before exec */
+	ALC_MSG_ERROR,	/* child -> parent: setup or exec failed */
+};
 
 struct alc_spawn_msg {
 	int type;

@@ -75,7 +75,7 @@ static int apply_rlimits(const struct alc_process *p, alc_err *err)
 	return 0;
 }
 
-/* Steps that need the namespaces but not yet the final credentials. */
+/* Steps that need the namespaces and full privileges: the mounts. */
 static int setup_inside(const struct alc_spec *spec, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
@@ -83,8 +83,6 @@ static int setup_inside(const struct alc_spec *spec, alc_err *err)
 	 * with may have no mapping inside (root's, under a 0:100000 map). */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return alc_err_set(err, errno, "become root in the user namespace");
-	if ((spec->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return alc_err_set(err, errno, "unshare the cgroup namespace");
 	if (spec->hostname && (spec->ns_flags & CLONE_NEWUTS) &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return alc_err_set(err, errno, "sethostname %s", spec->hostname);
@@ -98,6 +96,16 @@ static int setup_inside(const struct alc_spec *spec, alc_err *err)
 		/* Only without a mount namespace, where pivot_root is impossible. */
 		return alc_err_set(err, errno, "chroot %s", spec->root_path);
 	}
+	return 0;
+}
+
+/* Steps after the parent placed us in every cgroup: the cgroup namespace,
+ * then the final credentials. */
+static int setup_credentials(const struct alc_spec *spec, alc_err *err)
+{
+	int userns = spec->ns_flags & CLONE_NEWUSER;
+	if ((spec->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return alc_err_set(err, errno, "unshare the cgroup namespace");
 	int r = apply_rlimits(&spec->process, err);
 	if (r < 0)
 		return r;
@@ -128,6 +136,10 @@ void alc_spawn_child_main(const struct alc_spec *spec, int sock)
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
 	if (setup_inside(spec, &err) < 0)
+		fail(sock, &err);
+	if (wait_for(sock, ALC_MSG_PLACED) < 0)
+		_exit(125);
+	if (setup_credentials(spec, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
 	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
