@@ -37,6 +37,8 @@ enum {
 	OPT_GIDMAP,
 	OPT_READ_BPS,
 	OPT_WRITE_BPS,
+	OPT_GROUP_ADD,
+	OPT_PRESERVE_FDS,
 };
 
 static const struct option options[] = {
@@ -64,6 +66,8 @@ static const struct option options[] = {
 	{ "gidmap", required_argument, NULL, OPT_GIDMAP },
 	{ "device-read-bps", required_argument, NULL, OPT_READ_BPS },
 	{ "device-write-bps", required_argument, NULL, OPT_WRITE_BPS },
+	{ "group-add", required_argument, NULL, OPT_GROUP_ADD },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -89,8 +93,10 @@ void run_flags_usage(FILE *out)
 	      "  -v, --volume SRC:DST[:OPTS]  bind mount; OPTS: ro,rw,nosuid,nodev,noexec\n"
 	      "  --net none|host        own network namespace with lo up (default), or the host's\n"
 	      "  -u, --user UID[:GID]   run as this user\n"
+	      "  --group-add GID        add a supplementary group (repeatable)\n"
 	      "  -e, --env K=V          set an environment variable\n"
 	      "  -w, --workdir DIR      working directory (default /)\n"
+	      "  --preserve-fds N       pass fds 3..3+N-1 on to the container\n"
 	      "  --read-only            mount the root read-only\n"
 	      "  --cap-add C, --cap-drop C  adjust the default capabilities (ALL allowed)\n"
 	      "  --sysctl K=V           namespaced sysctl, e.g. net.ipv4.ip_forward=1\n"
@@ -346,6 +352,20 @@ static int parse_one(struct alc_spec *spec, struct run_flags *f, int opt, const 
 	case OPT_READ_BPS:
 	case OPT_WRITE_BPS:
 		return parse_bps(spec, opt == OPT_WRITE_BPS, arg, err);
+	case OPT_GROUP_ADD: {
+		int64_t g;
+		if (alc_parse_int(arg, 0, UINT32_MAX - 1, &g) < 0)
+			return bad(err, "--group-add", arg, "want a numeric GID");
+		gid_t gid = (gid_t)g;
+		return ALC_PUSH(spec->process.groups, spec->process.n_groups, gid);
+	}
+	case OPT_PRESERVE_FDS: {
+		int64_t n;
+		if (alc_parse_int(arg, 0, 1000, &n) < 0)
+			return bad(err, "--preserve-fds", arg, "want 0..1000");
+		spec->process.preserve_fds = (unsigned)n;
+		return 0;
+	}
 	case 'h':
 		f->help = true;
 		return 0;

@@ -2,7 +2,7 @@
 _alcove_run_flags="--name --cpus --cpu-quota --cpu-period --cpu-shares --cpuset-cpus --memory
   --memory-swap --pids --device-read-bps --device-write-bps --hostname -v --volume --net -u
   --user -e --env -w --workdir --read-only --cap-add --cap-drop --sysctl --ulimit --uidmap
-  --gidmap -h --help"
+  --gidmap --group-add --preserve-fds -h --help"
 _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
@@ -38,7 +38,7 @@ _alcove() {
           return ;;
         --name | --cpus | --cpu-quota | --cpu-period | --cpu-shares | --cpuset-cpus | --memory | \
           --memory-swap | --pids | --hostname | -u | --user | -e | --env | -w | --workdir | \
-          --sysctl | --uidmap | --gidmap)
+          --sysctl | --uidmap | --gidmap | --group-add | --preserve-fds)
           return ;;
       esac
       if [[ $cur == -* ]]; then

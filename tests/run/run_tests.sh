@@ -112,7 +112,12 @@ t_basic() {
 
   out=$(run --user 1000:1001 "$RFS" sh -c 'echo $(id -u) $(id -g)')
   check "--user sets uid and gid" "got '$out'" [ "$out" = "1000 1001" ]
+  out=$(run --user 1000:1001 --group-add 20 --group-add 30 "$RFS" sh -c 'grep ^Groups: /proc/self/status' | tr -s '\t ' ' ')
+  check "--group-add sets supplementary groups" "got '$out'" [ "$(echo $out)" = "Groups: 20 30" ]
 
+  echo given >"$T/given"
+  out=$(run --preserve-fds 1 "$RFS" sh -c 'ls /proc/self/fd | tr "\n" " "; cat <&3' 3<"$T/given" 7>"$T/leak")
+  check "--preserve-fds 1 passes fd 3 (and only it) on" "got '$out'" [ "$(echo $out)" = "0 1 2 3 4 given" ]
   # A leaked host fd (7 here) and the runtime's own fds stay outside.
   out=$(run "$RFS" ls /proc/self/fd 7>"$T/leak" | tr '\n' ' ')
   check "the container sees only fds 0, 1 and 2 (3 is ls reading the fd dir)" "got '$out'" \
