@@ -75,13 +75,15 @@ static void test_spec_defaults_follow_the_oci_template(void **state)
 	(void)state;
 	struct alc_spec s;
 	assert_int_equal(alc_spec_init_default(&s), 0);
-	uint64_t want = (1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE);
+	uint64_t want =
+		(1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE);
 	assert_int_equal(s.process.caps[ALC_CAP_BOUNDING], want);
 	assert_int_equal(s.process.caps[ALC_CAP_EFFECTIVE], want);
 	assert_int_equal(s.process.caps[ALC_CAP_INHERITABLE], 0);
 	assert_int_equal(s.process.caps[ALC_CAP_AMBIENT], 0);
 	assert_true(s.process.no_new_privs);
-	assert_int_equal(s.ns_flags & (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET),
+	assert_int_equal(s.ns_flags & (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+				       CLONE_NEWNET),
 			 CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
 	assert_int_equal(s.n_masked, 10);
 	assert_int_equal(s.n_readonly, 5);
@@ -142,7 +144,8 @@ static void test_plan_for_v2_uses_unified_files(void **state)
 	assert_string_equal(find(w, n, "cpu.max")->value, "50000 100000");
 	assert_string_equal(find(w, n, "cpu.weight")->value, "39"); /* 1 + 1022*9999/262142 */
 	assert_string_equal(find(w, n, "memory.max")->value, "67108864");
-	assert_string_equal(find(w, n, "memory.swap.max")->value, "33554432"); /* OCI swap is mem+swap */
+	assert_string_equal(find(w, n, "memory.swap.max")->value,
+			    "33554432"); /* OCI swap is mem+swap */
 	assert_int_equal(find(w, n, "memory.swap.max")->phase, 1);
 	assert_string_equal(find(w, n, "pids.max")->value, "64");
 	assert_string_equal(find(w, n, "cpuset.cpus")->value, "0-1");

@@ -25,10 +25,32 @@ static void test_flags_fill_the_spec(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err;
-	const char *argv[] = { "run", "--name", "web", "--cpus", "0.5", "--cpu-period", "50000",
-			       "--memory", "256M", "--pids", "64", "-v", "/tmp:/data:ro,noexec",
-			       "--net", "host", "-e", "K=V", "-w", "/srv", "--read-only",
-			       "/rootfs", "--", "sh", "-c", "echo hi", NULL };
+	const char *argv[] = { "run",
+			       "--name",
+			       "web",
+			       "--cpus",
+			       "0.5",
+			       "--cpu-period",
+			       "50000",
+			       "--memory",
+			       "256M",
+			       "--pids",
+			       "64",
+			       "-v",
+			       "/tmp:/data:ro,noexec",
+			       "--net",
+			       "host",
+			       "-e",
+			       "K=V",
+			       "-w",
+			       "/srv",
+			       "--read-only",
+			       "/rootfs",
+			       "--",
+			       "sh",
+			       "-c",
+			       "echo hi",
+			       NULL };
 	assert_int_equal(parse(&s, &err, 25, argv), 0);
 	assert_string_equal(s.name, "web");
 	assert_int_equal(s.res.cpu_period_us, 50000);
@@ -80,7 +102,9 @@ static void test_bad_values_name_the_flag(void **state)
 	const char *a3[] = { "run", "--cap-add", "CAP_BOGUS", "/r", "true", NULL };
 	expect_error(5, a3, "--cap-add: invalid value 'CAP_BOGUS' (unknown capability)");
 	const char *a4[] = { "run", "--name", "../x", "/r", "true", NULL };
-	expect_error(5, a4, "--name: invalid value '../x' (want 1-64 of [A-Za-z0-9_.-], not starting with . or -)");
+	expect_error(5, a4,
+		     "--name: invalid value '../x' (want 1-64 of [A-Za-z0-9_.-], not starting with "
+		     ". or -)");
 	const char *a5[] = { "run", "--frob", "/r", "true", NULL };
 	expect_error(4, a5, "unknown option '--frob'");
 	const char *a6[] = { "run", "--net", "bridge", "/r", "true", NULL };
