@@ -7,6 +7,7 @@
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
 	{ "run", cmd_run, "run a command in a container" },
+	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
 };
 
 const struct cli_command *cli_find(const char *name)

@@ -35,5 +35,6 @@ int cli_main(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_sched(int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@ _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "check run --help --version -h -V" -- "$cur"))
+    COMPREPLY=($(compgen -W "check run sched --help --version -h -V" -- "$cur"))
     return
   fi
   case ${COMP_WORDS[1]} in
@@ -22,6 +22,18 @@ _alcove() {
           return ;;
       esac
       COMPREPLY=($(compgen -W "--json --profile --sysroot --help -h" -- "$cur")) ;;
+    sched)
+      case $prev in
+        --mode) COMPREPLY=($(compgen -W "psi poll" -- "$cur")); return ;;
+        --writer) COMPREPLY=($(compgen -W "auto uring sync" -- "$cur")); return ;;
+        --config | --socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --group | --budget | --batch-budget) return ;;
+      esac
+      if [ "$COMP_CWORD" -eq 2 ] && [[ $cur != -* ]]; then
+        COMPREPLY=($(compgen -W "log status" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "--config --group --mode --writer --budget --batch-budget --socket -h --help" -- "$cur"))
+      fi ;;
     run)
       case $prev in
         --net)

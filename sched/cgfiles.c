@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cglimits.h"
+#include "classes.h"
 #include "cleanup.h"
 #include "fileio.h"
 #include "psi.h"
@@ -64,9 +65,10 @@ int sched_cg_open(struct sched_cg *g, enum alc_cg_layout layout, const char *roo
 	save(g->cpufd, g->v1 ? "cpu.shares" : "cpu.weight", g->orig_weight, sizeof(g->orig_weight));
 	save(g->cpufd, "cpu.idle", g->orig_idle, sizeof(g->orig_idle));
 	char period[32] = "";
-	if (g->v1)
+	if (g->v1) {
 		save(g->cpufd, "cpu.cfs_period_us", period, sizeof(period));
-	else if (strchr(g->orig_quota, ' '))
+		snprintf(g->orig_period, sizeof(g->orig_period), "%s", period);
+	} else if (strchr(g->orig_quota, ' '))
 		snprintf(period, sizeof(period), "%s", strchr(g->orig_quota, ' ') + 1);
 	g->period_us = strtoull(period, NULL, 10);
 	if (!g->period_us)
@@ -120,10 +122,10 @@ int sched_cg_sample(struct sched_cg *g, struct sched_cg_raw *raw)
 	return e;
 }
 
-size_t sched_cg_queue(struct sched_cg *g, uint64_t quota_us, uint64_t burst_us,
-		      struct uring_write *ws)
+void sched_cg_queue(struct sched_cg *g, uint64_t old_quota_us, uint64_t quota_us, uint64_t burst_us,
+		    struct uring_write *first, size_t *nfirst, struct uring_write *then,
+		    size_t *nthen)
 {
-	size_t n = 0;
 	if (g->v1)
 		snprintf(g->buf[0], sizeof(g->buf[0]), "%" PRId64,
 			 quota_us == UINT64_MAX ? (int64_t)-1 : (int64_t)quota_us);
@@ -132,25 +134,25 @@ size_t sched_cg_queue(struct sched_cg *g, uint64_t quota_us, uint64_t burst_us,
 	else
 		snprintf(g->buf[0], sizeof(g->buf[0]), "%" PRIu64 " %" PRIu64, quota_us,
 			 g->period_us);
-	ws[n++] = (struct uring_write){ .fd = g->quota_fd,
-					.buf = g->buf[0],
-					.len = strlen(g->buf[0]) };
+	struct uring_write q = { .fd = g->quota_fd, .buf = g->buf[0], .len = strlen(g->buf[0]) };
 	g->touched_quota = true;
-	if (burst_us != UINT64_MAX && g->burst_fd >= 0) {
-		snprintf(g->buf[1], sizeof(g->buf[1]), "%" PRIu64, burst_us);
-		ws[n++] = (struct uring_write){ .fd = g->burst_fd,
-						.buf = g->buf[1],
-						.len = strlen(g->buf[1]) };
-		g->touched_burst = true;
+	if (burst_us == UINT64_MAX || g->burst_fd < 0) {
+		first[(*nfirst)++] = q;
+		return;
 	}
-	return n;
+	snprintf(g->buf[1], sizeof(g->buf[1]), "%" PRIu64, burst_us);
+	struct uring_write b = { .fd = g->burst_fd, .buf = g->buf[1], .len = strlen(g->buf[1]) };
+	g->touched_burst = true;
+	/* Going down, the burst must shrink before the quota; going up, after. */
+	bool down = quota_us < old_quota_us;
+	first[(*nfirst)++] = down ? b : q;
+	then[(*nthen)++] = down ? q : b;
 }
 
 int sched_cg_apply_base(struct sched_cg *g, uint64_t weight, bool idle, alc_err *err)
 {
 	char v[32];
-	/* v1 shares from the v2 weight: the inverse of alc_shares_to_weight. */
-	uint64_t value = g->v1 ? 2 + ((weight - 1) * 262142) / 9999 : weight;
+	uint64_t value = g->v1 ? sched_weight_to_shares(weight) : weight;
 	snprintf(v, sizeof(v), "%" PRIu64, value);
 	g->touched_base = true;
 	int r = alc_write_file_at(g->cpufd, g->v1 ? "cpu.shares" : "cpu.weight", v);
@@ -161,25 +163,45 @@ int sched_cg_apply_base(struct sched_cg *g, uint64_t weight, bool idle, alc_err 
 	return 0;
 }
 
+int sched_cg_set_period(struct sched_cg *g, uint64_t period_us, alc_err *err)
+{
+	char v[24];
+	if (period_us == g->period_us)
+		return 0;
+	g->period_us = period_us;
+	if (!g->v1)
+		return 0;
+	snprintf(v, sizeof(v), "%" PRIu64, period_us);
+	g->touched_period = true;
+	int r = alc_write_file_at(g->cpufd, "cpu.cfs_period_us", v);
+	return r < 0 ? alc_err_set(err, -r, "%s: write cpu.cfs_period_us %s", g->path, v) : 0;
+}
+
 int sched_cg_restore(struct sched_cg *g, alc_err *err)
 {
 	int first = 0, r;
 	const char *qf = g->v1 ? "cpu.cfs_quota_us" : "cpu.max";
-	if (g->touched_quota && (r = alc_write_file_at(g->cpufd, qf, g->orig_quota)) < 0 && !first)
-		first = alc_err_set(err, -r, "%s: restore %s", g->path, qf);
+	/* The quota first: a smaller original period must not meet a raised quota's limits. */
+	/* The burst first: the kernel refuses a quota below the burst. */
 	if (g->touched_burst && g->orig_burst[0] &&
 	    (r = alc_write_file_at(g->cpufd, g->v1 ? "cpu.cfs_burst_us" : "cpu.max.burst",
 				   g->orig_burst)) < 0 &&
 	    !first)
 		first = alc_err_set(err, -r, "%s: restore the burst", g->path);
+	if (g->touched_quota && (r = alc_write_file_at(g->cpufd, qf, g->orig_quota)) < 0 && !first)
+		first = alc_err_set(err, -r, "%s: restore %s", g->path, qf);
+	if (g->touched_period &&
+	    (r = alc_write_file_at(g->cpufd, "cpu.cfs_period_us", g->orig_period)) < 0 && !first)
+		first = alc_err_set(err, -r, "%s: restore cpu.cfs_period_us", g->path);
+	/* cpu.idle first: while it is 1 the kernel refuses weight writes. */
+	if (g->touched_base && g->orig_idle[0] &&
+	    (r = alc_write_file_at(g->cpufd, "cpu.idle", g->orig_idle)) < 0 && !first)
+		first = alc_err_set(err, -r, "%s: restore cpu.idle", g->path);
 	if (g->touched_base && g->orig_weight[0] &&
 	    (r = alc_write_file_at(g->cpufd, g->v1 ? "cpu.shares" : "cpu.weight", g->orig_weight)) <
 		    0 &&
 	    !first)
 		first = alc_err_set(err, -r, "%s: restore the weight", g->path);
-	if (g->touched_base && g->orig_idle[0] &&
-	    (r = alc_write_file_at(g->cpufd, "cpu.idle", g->orig_idle)) < 0 && !first)
-		first = alc_err_set(err, -r, "%s: restore cpu.idle", g->path);
 	return first;
 }
 

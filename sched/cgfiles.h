@@ -22,8 +22,8 @@ struct sched_cg {
 	int burst_fd; /* cpu.max.burst or cpu.cfs_burst_us, -1 without */
 	uint64_t period_us;
 	/* What was there before we touched it, restored on exit. */
-	char orig_quota[64], orig_burst[32], orig_weight[32], orig_idle[8];
-	bool touched_quota, touched_burst, touched_base;
+	char orig_quota[64], orig_burst[32], orig_weight[32], orig_idle[8], orig_period[32];
+	bool touched_quota, touched_burst, touched_base, touched_period;
 	char buf[2][64]; /* values of queued writes: [0] quota, [1] burst */
 };
 
@@ -44,14 +44,21 @@ void sched_cg_close(struct sched_cg *g);
  * -errno (-ENODEV/-ENOENT once the group is gone). */
 int sched_cg_sample(struct sched_cg *g, struct sched_cg_raw *raw);
 
-/* Appends the writes that set quota (UINT64_MAX = unlimited) and burst
- * (UINT64_MAX = leave alone) to ws; returns how many (0..2). */
-size_t sched_cg_queue(struct sched_cg *g, uint64_t quota_us, uint64_t burst_us,
-		      struct uring_write *ws);
+/* Queues the writes that set quota (UINT64_MAX = unlimited) and burst
+ * (UINT64_MAX = leave alone) in the order the kernel needs (burst <= quota):
+ * what must land first goes to first[], the rest to then[]. Each array
+ * gains at most one entry; *nfirst and *nthen count them. */
+void sched_cg_queue(struct sched_cg *g, uint64_t old_quota_us, uint64_t quota_us, uint64_t burst_us,
+		    struct uring_write *first, size_t *nfirst, struct uring_write *then,
+		    size_t *nthen);
 
 /* Writes the class's base settings once: weight (v2 scale 1..10000, shares
  * on v1) and cpu.idle where the kernel has it; returns 0 or -errno. */
 int sched_cg_apply_base(struct sched_cg *g, uint64_t weight, bool idle, alc_err *err);
+
+/* Sets the CFS period the quotas are written against (written on v1; on v2
+ * it goes with every cpu.max write); returns 0 or -errno. */
+int sched_cg_set_period(struct sched_cg *g, uint64_t period_us, alc_err *err);
 
 /* Puts back every setting this module changed; returns 0 or -errno. */
 int sched_cg_restore(struct sched_cg *g, alc_err *err);

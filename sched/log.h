@@ -15,7 +15,7 @@ struct sched_log_entry {
 	uint64_t decided_us; /* when the law decided */
 	uint64_t written_us; /* when the write completed */
 	int write_result;    /* 0 or -errno */
-	char group[64];
+	char group[256];
 	const char *reason;
 	uint64_t old_quota_us, new_quota_us, old_burst_us, new_burst_us;
 };

@@ -22,10 +22,12 @@ documented() { # documented PAGE TOKEN...: prints the tokens PAGE lacks as *TOKE
 main_help=$("$bin" --help)
 check_help=$("$bin" check --help)
 run_help=$("$bin" run --help)
+sched_help=$("$bin" sched --help)
 commands=$(sed -n '/^Commands:/,/^$/p' <<<"$main_help" | awk 'NR > 1 && NF {print $1}')
 main_flags=$(flags_of <<<"$main_help")
 check_flags=$(flags_of <<<"$check_help")
 run_flags=$(flags_of <<<"$run_help")
+sched_flags=$(flags_of <<<"$sched_help")
 [ -n "$commands" ] && [ -n "$main_flags" ] && [ -n "$check_flags" ]
 report $? "the help texts list commands and flags" "commands=[$commands] flags=[$main_flags] [$check_flags]"
 
@@ -41,7 +43,11 @@ report $? "alcove-check(8) documents every check flag" "missing: $missing"
 missing=$(documented "$top/doc/alcove-run.1.scd" $run_flags)
 [ -n "$run_flags" ] && [ -z "$missing" ]
 report $? "alcove-run(1) documents every run flag" "missing: $missing"
-for page in alcove.1 alcove-check.8 alcove-run.1; do
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-sched.8.scd" $sched_flags)
+[ -n "$sched_flags" ] && [ -z "$missing" ]
+report $? "alcove-sched(8) documents every sched flag" "missing: $missing"
+for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8; do
   head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
   report $? "meson built $page with scdoc" "$build/doc/$page"
 done
@@ -62,6 +68,10 @@ got=$(complete_words alcove run -)
 want=$(printf '%s\n' $run_flags | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "run - completes to exactly run's flags" "got [$got] want [$want]"
+got=$(complete_words alcove sched --)
+want=$(printf '%s\n' $sched_flags | grep -- '^--' | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "sched -- completes to exactly sched's long flags" "got [$got] want [$want]"
 got=$(complete_words alcove run --net "")
 [ "$got" = "host none " ]
 report $? "run --net completes to none and host" "got [$got]"

@@ -1,0 +1,370 @@
+/* The control law; sched/README.md describes it in prose. A step reads one
+ * signal per group, then acts: pressure cuts batch and raises latency in the
+ * same step, calm grows batch back after a streak, and budgets clamp last. */
+#include <string.h>
+
+#include "law.h"
+
+#define US_PER_S 1000000ULL
+
+static const char *const reason_names[SCHED_REASON_COUNT] = {
+	[SCHED_REASON_LATENCY_STALL] = "latency_stall",
+	[SCHED_REASON_LATENCY_THROTTLED] = "latency_throttled",
+	[SCHED_REASON_DEFAULT_STALL] = "default_stall",
+	[SCHED_REASON_CALM_GROWTH] = "calm_growth",
+	[SCHED_REASON_CALM_HANDBACK] = "calm_handback",
+	[SCHED_REASON_BUDGET_CLAMP] = "budget_clamp",
+};
+
+const char *sched_reason_name(enum sched_reason r)
+{
+	if ((unsigned)r >= SCHED_REASON_COUNT)
+		return "?";
+	return reason_names[r];
+}
+
+void sched_group_init(struct sched_group *g, enum sched_class c, const struct sched_params *p)
+{
+	struct sched_base b;
+
+	memset(g, 0, sizeof(*g));
+	g->cls = c;
+	g->p = *p;
+	sched_class_base(c, p, &b);
+	g->quota_us = b.quota_us;
+	g->home_quota_us = b.quota_us;
+	g->burst_us = b.burst_us;
+	g->signal = SCHED_SIG_NONE;
+	g->why = -1;
+}
+
+/* a * b / d, rounded down (or up), saturating at UINT64_MAX. */
+static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t d, bool up)
+{
+	uint64_t m;
+
+	if (a == SCHED_QUOTA_UNLIMITED || __builtin_mul_overflow(a, b, &m))
+		return SCHED_QUOTA_UNLIMITED;
+	return m / d + (up && m % d);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s;
+
+	return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
+}
+
+static uint64_t sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* A budget in force: its period and the two limits (UINT64_MAX when unset). */
+struct budget {
+	uint64_t period, total, batch;
+};
+
+static struct budget budget_of(const struct sched_budget *b)
+{
+	struct budget r = { SCHED_BUDGET_PERIOD_US, UINT64_MAX, UINT64_MAX };
+
+	if (!b)
+		return r;
+	if (b->period_us)
+		r.period = b->period_us;
+	if (b->total_quota_us)
+		r.total = b->total_quota_us;
+	if (b->batch_quota_us)
+		r.batch = b->batch_quota_us;
+	return r;
+}
+
+/* Sum of the quotas, scaled up to the budget period, of the groups other
+ * than skip, only batch ones when batch_only. */
+static uint64_t sum_scaled(const struct sched_group *g, size_t n, size_t skip, bool batch_only,
+			   const struct budget *b)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i == skip || (batch_only && g[i].cls != SCHED_BATCH))
+			continue;
+		s = sat_add(s, muldiv(g[i].quota_us, b->period, g[i].p.period_us, true));
+	}
+	return s;
+}
+
+/* The largest quota group i may have within the budgets. */
+static uint64_t room_for(const struct sched_group *g, size_t n, size_t i, const struct budget *b)
+{
+	uint64_t room = SCHED_QUOTA_UNLIMITED;
+
+	if (b->total != UINT64_MAX) {
+		uint64_t left = sat_sub(b->total, sum_scaled(g, n, i, false, b));
+		room = muldiv(left, g[i].p.period_us, b->period, false);
+	}
+	if (g[i].cls == SCHED_BATCH && b->batch != UINT64_MAX) {
+		uint64_t left = sat_sub(b->batch, sum_scaled(g, n, i, true, b));
+		room = min_u64(room, muldiv(left, g[i].p.period_us, b->period, false));
+	}
+	return room;
+}
+
+/* True when a cumulative counter went backwards: the group was recreated. */
+static bool restarted(const struct sched_sample *a, const struct sched_sample *s)
+{
+	return s->now_us < a->now_us || s->stall_us < a->stall_us || s->usage_us < a->usage_us ||
+	       s->nr_throttled < a->nr_throttled || s->throttled_us < a->throttled_us;
+}
+
+/* Reads the interval since the last sample into g->signal and the rates. */
+static void read_signal(struct sched_group *g, const struct sched_sample *s)
+{
+	const struct sched_sample *a = &g->last;
+	uint64_t dt, target = g->p.target_stall_us;
+	bool throttled;
+
+	g->signal = SCHED_SIG_NONE;
+	if (!g->primed || restarted(a, s) || s->now_us == a->now_us) {
+		if (!g->primed || restarted(a, s))
+			g->last = *s;
+		g->primed = true;
+		return;
+	}
+	dt = s->now_us - a->now_us;
+	g->stall_rate_us = muldiv(s->stall_us - a->stall_us, US_PER_S, dt, false);
+	g->throttled_rate_us = muldiv(s->throttled_us - a->throttled_us, US_PER_S, dt, false);
+	throttled = g->cls == SCHED_LATENCY && s->nr_throttled > a->nr_throttled;
+	if (g->cls != SCHED_BATCH && target && (s->trigger || g->stall_rate_us >= target))
+		g->signal = SCHED_SIG_STALL;
+	else if (throttled)
+		g->signal = SCHED_SIG_THROTTLED;
+	else if (!target || g->stall_rate_us <= target / SCHED_CALM_DIV)
+		g->signal = SCHED_SIG_CALM;
+	else
+		g->signal = SCHED_SIG_WARM;
+}
+
+/* The CPU time a group used in its last interval, per its period, rounded up. */
+static uint64_t used_per_period(const struct sched_group *g, const struct sched_sample *s)
+{
+	uint64_t dt = s->now_us - g->last.now_us;
+
+	return muldiv(s->usage_us - g->last.usage_us, g->p.period_us, dt, true);
+}
+
+/* Why the groups other than batch want batch to yield, or -1 for no pressure. */
+static int pressure_of(const struct sched_group *g, size_t n)
+{
+	int why = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls == SCHED_LATENCY && g[i].signal == SCHED_SIG_STALL)
+			return SCHED_REASON_LATENCY_STALL;
+		if (g[i].cls == SCHED_LATENCY && g[i].signal == SCHED_SIG_THROTTLED)
+			why = SCHED_REASON_LATENCY_THROTTLED;
+		else if (g[i].cls == SCHED_DEFAULT && g[i].signal == SCHED_SIG_STALL && why < 0)
+			why = SCHED_REASON_DEFAULT_STALL;
+	}
+	return why;
+}
+
+/* True when every watched group had a calm interval. */
+static bool all_calm(const struct sched_group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls != SCHED_BATCH && g[i].signal != SCHED_SIG_CALM)
+			return false;
+	}
+	return true;
+}
+
+static void set_quota(struct sched_group *g, uint64_t q, int why)
+{
+	if (q == g->quota_us)
+		return;
+	g->quota_us = q;
+	if (g->why < 0)
+		g->why = why;
+}
+
+/* Pressure: every batch group with an interval is cut to NUM/DEN of what it
+ * used (at most its quota), down to its floor. */
+static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample *s, int why)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls != SCHED_BATCH)
+			continue;
+		g[i].calm_streak = 0;
+		if (g[i].signal == SCHED_SIG_NONE)
+			continue;
+		uint64_t base = min_u64(g[i].quota_us, used_per_period(&g[i], &s[i]));
+		uint64_t q = muldiv(base, SCHED_CUT_NUM, SCHED_CUT_DEN, false);
+		set_quota(&g[i], max_u64(q, g[i].p.min_quota_us), why);
+	}
+}
+
+/* Pressure: a stalled or throttled latency group gets quota and burst raised
+ * by RAISE_NUM/DEN, within its maximum and the budget left after the cuts. */
+static void raise_latency(struct sched_group *g, size_t n, const struct budget *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sched_group *l = &g[i];
+		if (l->cls != SCHED_LATENCY ||
+		    (l->signal != SCHED_SIG_STALL && l->signal != SCHED_SIG_THROTTLED))
+			continue;
+		uint64_t want = muldiv(l->quota_us, SCHED_RAISE_NUM, SCHED_RAISE_DEN, true);
+		want = min_u64(min_u64(want, l->p.max_quota_us), room_for(g, n, i, b));
+		if (want > l->quota_us)
+			set_quota(l, want,
+				  l->signal == SCHED_SIG_STALL ? SCHED_REASON_LATENCY_STALL
+							       : SCHED_REASON_LATENCY_THROTTLED);
+		uint64_t burst = muldiv(max_u64(l->burst_us, l->p.burst_us), SCHED_RAISE_NUM,
+					SCHED_RAISE_DEN, true);
+		burst = min_u64(burst, l->quota_us);
+		if (burst > l->burst_us) {
+			l->burst_us = burst;
+			if (l->why < 0)
+				l->why = l->signal == SCHED_SIG_STALL
+						 ? SCHED_REASON_LATENCY_STALL
+						 : SCHED_REASON_LATENCY_THROTTLED;
+		}
+	}
+}
+
+/* Calm: each batch group counts calm steps and, from the SCHED_CALM_SAMPLES-th
+ * on, grows by period / SCHED_GROW_DIV per step, within its max and the budgets.
+ * A step that is not calm restarts the count. */
+static void grow_batch(struct sched_group *g, size_t n, bool calm, const struct budget *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls != SCHED_BATCH)
+			continue;
+		if (!calm) {
+			g[i].calm_streak = 0;
+			continue;
+		}
+		if (g[i].calm_streak < SCHED_CALM_SAMPLES)
+			g[i].calm_streak++;
+		if (g[i].calm_streak < SCHED_CALM_SAMPLES || g[i].quota_us == SCHED_QUOTA_UNLIMITED)
+			continue;
+		uint64_t q = sat_add(g[i].quota_us, g[i].p.period_us / SCHED_GROW_DIV);
+		q = min_u64(min_u64(q, g[i].p.max_quota_us), room_for(g, n, i, b));
+		if (q > g[i].quota_us)
+			set_quota(&g[i], q, SCHED_REASON_CALM_GROWTH);
+	}
+}
+
+/* Calm: a latency group raised above its own limit gives the extra back,
+ * period / SCHED_GROW_DIV per step once it has been calm for
+ * SCHED_CALM_SAMPLES steps, keeping RAISE_NUM/DEN headroom over what it uses
+ * and never going below its home quota or its floor. Without this, a budget
+ * taken by one burst would stay with the latency group for good. */
+static void hand_back_latency(struct sched_group *g, size_t n, const struct sched_sample *s,
+			      bool calm)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sched_group *l = &g[i];
+		if (l->cls != SCHED_LATENCY)
+			continue;
+		if (!calm || l->signal != SCHED_SIG_CALM) {
+			l->calm_streak = 0;
+			continue;
+		}
+		if (l->calm_streak < SCHED_CALM_SAMPLES)
+			l->calm_streak++;
+		if (l->calm_streak < SCHED_CALM_SAMPLES || l->quota_us <= l->home_quota_us)
+			continue;
+		uint64_t keep =
+			muldiv(used_per_period(l, &s[i]), SCHED_RAISE_NUM, SCHED_RAISE_DEN, true);
+		keep = max_u64(max_u64(keep, l->home_quota_us), l->p.min_quota_us);
+		uint64_t q = max_u64(sat_sub(l->quota_us, l->p.period_us / SCHED_GROW_DIV), keep);
+		if (q < l->quota_us) {
+			set_quota(l, q, SCHED_REASON_CALM_HANDBACK);
+			l->burst_us = min_u64(l->burst_us, q);
+		}
+	}
+}
+
+/* Lowers quotas until the budgets hold: batch groups first (last one first),
+ * then default, then latency; never below a floor (floors win over budgets). */
+static void clamp_budgets(struct sched_group *g, size_t n, const struct budget *b)
+{
+	static const enum sched_class order[] = { SCHED_BATCH, SCHED_DEFAULT, SCHED_LATENCY };
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		for (size_t i = n; i-- > 0;) {
+			if (g[i].cls != order[k])
+				continue;
+			uint64_t room = room_for(g, n, i, b);
+			if (g[i].quota_us > room)
+				set_quota(&g[i], max_u64(room, g[i].p.min_quota_us),
+					  SCHED_REASON_BUDGET_CLAMP);
+		}
+	}
+}
+
+static size_t emit(struct sched_group *g, size_t n, struct sched_decision *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* The kernel refuses a burst above the quota. */
+		if (g[i].burst_us > g[i].quota_us)
+			g[i].burst_us = g[i].quota_us;
+		if (g[i].quota_us == g[i].old_quota_us && g[i].burst_us == g[i].old_burst_us)
+			continue;
+		out[k++] = (struct sched_decision){
+			.group = i,
+			.old_quota_us = g[i].old_quota_us,
+			.new_quota_us = g[i].quota_us,
+			.old_burst_us = g[i].old_burst_us,
+			.new_burst_us = g[i].burst_us,
+			.why = g[i].why >= 0 ? (enum sched_reason)g[i].why
+					     : SCHED_REASON_BUDGET_CLAMP,
+		};
+	}
+	return k;
+}
+
+size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_sample *samples,
+		      const struct sched_budget *budget, struct sched_decision *out)
+{
+	struct budget b = budget_of(budget);
+	bool any = false;
+	int why;
+
+	for (size_t i = 0; i < n; i++) {
+		groups[i].old_quota_us = groups[i].quota_us;
+		groups[i].old_burst_us = groups[i].burst_us;
+		groups[i].why = -1;
+		read_signal(&groups[i], &samples[i]);
+		any |= groups[i].signal != SCHED_SIG_NONE;
+	}
+	why = pressure_of(groups, n);
+	if (why >= 0) {
+		cut_batch(groups, n, samples, why);
+		raise_latency(groups, n, &b);
+	} else if (any) {
+		bool calm = all_calm(groups, n);
+		hand_back_latency(groups, n, samples, calm);
+		grow_batch(groups, n, calm, &b);
+	}
+	clamp_budgets(groups, n, &b);
+	for (size_t i = 0; i < n; i++) {
+		if (groups[i].signal != SCHED_SIG_NONE)
+			groups[i].last = samples[i];
+	}
+	return emit(groups, n, out);
+}

@@ -1,0 +1,99 @@
+/* The scheduler's control law: turns one PSI/cpu.stat sample per managed
+ * group into cpu.max quota and burst decisions. Pure: no I/O, no clock (time
+ * comes in the samples), no global state; the daemon owns the groups. */
+#ifndef ALC_SCHED_LAW_H
+#define ALC_SCHED_LAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classes.h"
+
+/* The law's constants; sched/README.md says why. */
+#define SCHED_CUT_NUM 1 /* pressure: batch quota *= NUM/DEN, in the same step */
+#define SCHED_CUT_DEN 2
+#define SCHED_RAISE_NUM 3 /* pressure: a latency group's quota and burst *= NUM/DEN */
+#define SCHED_RAISE_DEN 2
+#define SCHED_CALM_DIV 4     /* calm: stall rate <= target / CALM_DIV (stalling: >= target) */
+#define SCHED_CALM_SAMPLES 5 /* calm samples in a row before batch grows back */
+#define SCHED_GROW_DIV 10    /* growth: batch quota += period / GROW_DIV per calm sample */
+#define SCHED_BUDGET_PERIOD_US 100000ULL /* budget period when budget->period_us is 0 */
+
+struct sched_sample {
+	uint64_t now_us;       /* monotonic time of the sample */
+	uint64_t stall_us;     /* PSI "some" total (cumulative, us) of the group's cpu.pressure */
+	uint64_t usage_us;     /* cumulative cpu.stat usage_usec */
+	uint64_t nr_throttled; /* cumulative cpu.stat nr_throttled */
+	uint64_t throttled_us; /* cumulative cpu.stat throttled_usec */
+	bool trigger;	       /* a PSI trigger on this group fired since the last sample */
+};
+
+/* What the last step read from a group's sample. */
+enum sched_signal {
+	SCHED_SIG_NONE,	     /* no interval yet (first sample, or counters restarted) */
+	SCHED_SIG_CALM,	     /* stall <= target / SCHED_CALM_DIV, not throttled */
+	SCHED_SIG_WARM,	     /* between calm and stalling: hold */
+	SCHED_SIG_STALL,     /* stall >= target, or its PSI trigger fired */
+	SCHED_SIG_THROTTLED, /* a latency group hit its own cpu.max (nr_throttled rose) */
+};
+
+struct sched_group {
+	enum sched_class cls;
+	struct sched_params p;
+	uint64_t quota_us; /* current cpu.max quota; SCHED_QUOTA_UNLIMITED is "max" */
+	uint64_t burst_us; /* current cpu.max.burst, <= quota */
+	/* The law's state; the daemon reads it for its log and `alcove top`. */
+	bool primed;		  /* last holds a sample */
+	struct sched_sample last; /* the previous sample */
+	unsigned calm_streak; /* calm steps in a row: batch's growth gate, latency's hand-back gate
+			       */
+	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm */
+	enum sched_signal signal;   /* what the last step read from this group */
+	uint64_t stall_rate_us;	    /* last interval's stall, us per second */
+	uint64_t throttled_rate_us; /* last interval's throttled time, us per second */
+	uint64_t old_quota_us, old_burst_us; /* values before the step being made */
+	int why;			     /* reason of this step's change, -1 for none */
+};
+
+/* Total CPU budgets, per period_us; a zero field is no budget. Quotas with
+ * another period are scaled to it. */
+struct sched_budget {
+	uint64_t total_quota_us; /* sum of every group's quota */
+	uint64_t batch_quota_us; /* sum of the batch groups' quotas */
+	uint64_t period_us;	 /* 0 means SCHED_BUDGET_PERIOD_US */
+};
+
+enum sched_reason {
+	SCHED_REASON_LATENCY_STALL,	/* a latency group stalled: batch cut, latency raised */
+	SCHED_REASON_LATENCY_THROTTLED, /* a latency group hit its cpu.max: same */
+	SCHED_REASON_DEFAULT_STALL,	/* a default group stalled: batch cut */
+	SCHED_REASON_CALM_GROWTH,	/* calm long enough: batch grows back */
+	SCHED_REASON_BUDGET_CLAMP,	/* a budget was exceeded: quota lowered to fit */
+	SCHED_REASON_CALM_HANDBACK,	/* a calm latency group gives raised quota back */
+	SCHED_REASON_COUNT
+};
+
+struct sched_decision {
+	size_t group; /* index into the groups array */
+	uint64_t old_quota_us, new_quota_us;
+	uint64_t old_burst_us, new_burst_us;
+	enum sched_reason why;
+};
+
+/* Returns the name of a reason ("latency_stall", ...), or "?" out of range. */
+const char *sched_reason_name(enum sched_reason r);
+
+/* Sets g to class c with parameters p (copied), at the class's start quota
+ * and base burst, with no sample yet. */
+void sched_group_init(struct sched_group *g, enum sched_class c, const struct sched_params *p);
+
+/* One step: feeds samples[i] to groups[i] for i < n, updates the groups and
+ * writes to out (room for n) one decision per group whose quota or burst
+ * changed; returns how many. A group's first sample only primes it; only a
+ * budget clamp can change a group in a step where no group has an interval.
+ * budget may be NULL (no budget). */
+size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_sample *samples,
+		      const struct sched_budget *budget, struct sched_decision *out);
+
+#endif

@@ -1,0 +1,174 @@
+#!/bin/sh
+# alcove sched against real cgroups: a latency group throttled under its
+# own limit next to CPU hogs in a batch group. Asserted from the cgroup
+# files the daemon writes. Plain POSIX sh: the host tier runs it on the
+# hybrid machine (quota in the v1 cpu hierarchy, PSI from the v2 group),
+# the VM tier on pure v2.
+#   sched_tests.sh          needs root and ALCOVE (default: alcove in PATH)
+# Bounds (BOUND_S, default 5 s; the VM passes more for TCG) are stated in
+# each assertion. Prints TAP; exit 1 on a failure.
+set -u
+ALCOVE=${ALCOVE:-alcove}
+BOUND_S=${BOUND_S:-5}
+CG=/sys/fs/cgroup
+T=$(mktemp -d /tmp/alcove-sched-tests.XXXXXX)
+G=alcove-sched-test
+n=0
+failed=0
+pids=""
+
+if grep -q " $CG/unified cgroup2 " /proc/mounts; then
+  LAYOUT=hybrid V2=$CG/unified CPU=$CG/cpu
+elif grep -q " $CG cgroup2 " /proc/mounts; then
+  LAYOUT=v2 V2=$CG CPU=$CG
+else
+  LAYOUT=v1 V2= CPU=$CG/cpu
+fi
+
+ok() { n=$((n + 1)); echo "ok $n - sched[$LAYOUT]: $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - sched[$LAYOUT]: $1 # $2"; }
+check() { desc=$1 detail=$2; shift 2; if "$@"; then ok "$desc"; else not_ok "$desc" "$detail"; fi; }
+
+# quota GROUP: the group's quota in us, or "max".
+quota() {
+  if [ "$LAYOUT" = v2 ]; then
+    q=$(cut -d' ' -f1 "$CPU/$G/$1/cpu.max")
+  else
+    q=$(cat "$CPU/$G/$1/cpu.cfs_quota_us")
+    [ "$q" = -1 ] && q=max
+  fi
+  echo "$q"
+}
+settings() { # settings GROUP: every file the daemon may change, in one line
+  if [ "$LAYOUT" = v2 ]; then
+    echo "$(cat $CPU/$G/$1/cpu.max) $(cat $CPU/$G/$1/cpu.weight) $(cat $CPU/$G/$1/cpu.idle 2>/dev/null) $(cat $CPU/$G/$1/cpu.max.burst 2>/dev/null)"
+  else
+    echo "$(cat $CPU/$G/$1/cpu.cfs_quota_us) $(cat $CPU/$G/$1/cpu.shares) $(cat $CPU/$G/$1/cpu.idle 2>/dev/null) $(cat $CPU/$G/$1/cpu.cfs_burst_us 2>/dev/null)"
+  fi
+}
+set_quota() { # set_quota GROUP US
+  if [ "$LAYOUT" = v2 ]; then echo "$2 100000" >"$CPU/$G/$1/cpu.max"; else echo "$2" >"$CPU/$G/$1/cpu.cfs_quota_us"; fi
+}
+mkgroups() {
+  if [ "$LAYOUT" = v2 ]; then
+    echo +cpu >$CG/cgroup.subtree_control
+    mkdir -p $CG/$G && echo +cpu >$CG/$G/cgroup.subtree_control
+  fi
+  for g in lat batch; do
+    mkdir -p "$CPU/$G/$g"
+    [ "$LAYOUT" = hybrid ] && mkdir -p "$V2/$G/$g"
+  done
+}
+# spawn GROUP: a busy loop placed in GROUP in every hierarchy.
+spawn() {
+  sh -c 'while :; do :; done' &
+  p=$!
+  pids="$pids $p"
+  echo $p >"$CPU/$G/$1/cgroup.procs"
+  [ "$LAYOUT" = hybrid ] && echo $p >"$V2/$G/$1/cgroup.procs"
+  return 0
+}
+stop_all() {
+  for p in $pids; do kill -9 "$p" 2>/dev/null; done
+  for p in $pids; do wait "$p" 2>/dev/null; done
+  pids=""
+}
+cleanup() {
+  stop_all
+  for d in "$CPU/$G/lat" "$CPU/$G/batch" "$CPU/$G" "$V2/$G/lat" "$V2/$G/batch" "$V2/$G"; do
+    [ -n "$d" ] && [ -d "$d" ] && rmdir "$d" 2>/dev/null
+  done
+  rm -rf "$T"
+}
+# wait_for SECONDS CMD...: polls CMD every 50 ms; returns 0 as soon as it holds.
+wait_for() {
+  limit=$(($1 * 20))
+  shift
+  i=0
+  while [ $i -lt $limit ]; do
+    "$@" && return 0
+    sleep 0.05
+    i=$((i + 1))
+  done
+  return 1
+}
+batch_cut() { q=$(quota batch); [ "$q" != max ] && [ "$q" -lt "$batch0" ]; }
+lat_raised() { q=$(quota lat); [ "$q" = max ] || [ "$q" -gt 20000 ]; }
+batch_recovered() { q=$(quota batch); [ "$q" = max ] || [ "$q" -gt "$low" ]; }
+
+trap cleanup EXIT
+mkgroups
+set_quota lat 20000
+set_quota batch 150000
+before_lat=$(settings lat)
+before_batch=$(settings batch)
+batch0=150000
+
+# Bad configuration: refused with file:line, exit 2, nothing changed.
+printf 'group = %s/lat latency\ngroup = %s/batch hog\n' $G $G >"$T/bad.conf"
+"$ALCOVE" sched --config "$T/bad.conf" --socket "$T/s.sock" 2>"$T/err"
+rc=$?
+check "a bad config exits 2 naming file:line, changing nothing" "rc=$rc $(cat "$T/err")" \
+  sh -c "[ $rc -eq 2 ] && grep -q '^alcove sched: $T/bad.conf:2: unknown class .hog.' '$T/err' && [ \"\$(wc -l <'$T/err')\" -eq 1 ] && [ '$(settings batch)' = '$before_batch' ]"
+
+"$ALCOVE" sched --group $G/lat=latency --group $G/batch=batch --budget 1.9 \
+  --socket "$T/s.sock" 2>"$T/daemon.err" &
+dpid=$!
+wait_for 5 test -S "$T/s.sock"
+"$ALCOVE" sched status --socket "$T/s.sock" >"$T/status" 2>&1
+check "the daemon starts and answers status over its socket" "$(cat "$T/status" "$T/daemon.err")" \
+  grep -q "^$G/batch *batch" "$T/status"
+
+# Load: the latency group runs hot under its own 20% limit (throttled, so
+# it stalls); hogs fill the batch group.
+spawn lat
+for i in 1 2 3; do spawn batch; done
+t0=$(date +%s)
+wait_for "$BOUND_S" batch_cut
+rc=$?
+check "a stalling latency group makes the daemon cut the batch quota within ${BOUND_S} s" \
+  "batch quota $(quota batch) after $(($(date +%s) - t0)) s" [ $rc -eq 0 ]
+wait_for "$BOUND_S" lat_raised
+check "the throttled latency group gets its quota raised within ${BOUND_S} s" "lat quota $(quota lat)" \
+  lat_raised
+"$ALCOVE" sched log --socket "$T/s.sock" >"$T/log" 2>&1
+check "the decision log records the cuts with their trigger-to-write time" "$(head -3 "$T/log")" \
+  grep -q "$G/batch .* quota .* -> .* written .* after the trigger" "$T/log"
+
+# Calm: the load stops; the batch quota grows back.
+low=$(quota batch)
+stop_all
+for i in 1 2; do spawn batch; done
+wait_for $((BOUND_S * 3)) batch_recovered
+check "once the latency load stops the batch quota recovers within $((BOUND_S * 3)) s" \
+  "from $low to $(quota batch)" batch_recovered
+stop_all
+
+# A managed group that vanishes is dropped; the daemon keeps going.
+rmdir "$CPU/$G/batch"
+[ "$LAYOUT" = hybrid ] && rmdir "$V2/$G/batch"
+"$ALCOVE" sched status --socket "$T/s.sock" >"$T/status2" 2>&1
+wait_for "$BOUND_S" sh -c "'$ALCOVE' sched status --socket '$T/s.sock' | grep -q '^$G/batch .* gone'"
+check "a vanished group is dropped and the daemon keeps running" "$(cat "$T/daemon.err")" \
+  sh -c "kill -0 $dpid && grep -q 'alcove-sched-test/batch is gone' '$T/daemon.err'"
+mkdir -p "$CPU/$G/batch"
+[ "$LAYOUT" = hybrid ] && mkdir -p "$V2/$G/batch"
+set_quota batch 150000
+before_batch=$(settings batch)
+wait_for $((BOUND_S * 2)) sh -c "'$ALCOVE' sched status --socket '$T/s.sock' | grep -Eq '^$G/batch .* (psi trigger|sampled)'"
+check "a recreated group is managed again" "$(tail -2 "$T/daemon.err")" \
+  grep -q 'alcove-sched-test/batch is back' "$T/daemon.err"
+
+# SIGTERM: every setting goes back.
+kill -TERM $dpid
+wait $dpid
+rc=$?
+check "SIGTERM stops the daemon with exit 0" "rc=$rc $(cat "$T/daemon.err")" [ $rc -eq 0 ]
+check "SIGTERM restores every original setting of the latency group" \
+  "now '$(settings lat)' was '$before_lat'" [ "$(settings lat)" = "$before_lat" ]
+check "SIGTERM restores every original setting of the batch group" \
+  "now '$(settings batch)' was '$before_batch'" [ "$(settings batch)" = "$before_batch" ]
+check "the control socket is removed" "" test ! -e "$T/s.sock"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
