@@ -5,10 +5,10 @@
 #   hybrid/v1  cpu.cfs_quota_us cpu.cfs_period_us cpu.shares cpu.cfs_burst_us
 #              memory.limit_in_bytes memory.soft_limit_in_bytes
 #              memory.swappiness pids.max
-#   pure v2    cpu.max cpu.weight cpu.idle memory.high memory.max memory.low
-#              memory.min pids.max (cpu, memory and pids must be enabled in
-#              the root's cgroup.subtree_control; this script changes no
-#              root setting)
+#   pure v2    cpu.max cpu.weight memory.oom.group memory.high memory.max
+#              memory.low memory.min pids.max (cpu, memory and pids must be
+#              enabled in the root's cgroup.subtree_control; this script
+#              changes no root setting; not yet run on a v2 host)
 # Each batch writes the files' current (valid, non-default) values back.
 # Then uring_calibrate's choice for each size, as the daemon would make it.
 # Writes build/bench/writes.png (gnuplot; gnuplot-nox installed if missing).
@@ -37,7 +37,7 @@ if grep -q " $cg cgroup2 " /proc/mounts; then
   g=$cg/$name
   set_file $g/cpu.max "50000 100000"
   set_file $g/cpu.weight 50
-  set_file $g/cpu.idle 0
+  set_file $g/memory.oom.group 1
   set_file $g/memory.high 268435456
   set_file $g/memory.max 536870912
   set_file $g/memory.low 16777216
