@@ -20,5 +20,5 @@ plot dat using 1:3 with linespoints ls 1 title "write(2) p50", \
      dat using 1:4 with linespoints ls 3 title "write(2) p99", \
      dat using 1:6 with linespoints ls 2 title "io_uring p50", \
      dat using 1:7 with linespoints ls 4 title "io_uring p99", \
-     dat using 1:3:(sprintf("%.1f", $3)) with labels offset 0,-1 notitle, \
-     dat using 1:6:(sprintf("%.1f", $6)) with labels offset 0,1 notitle
+     dat using 1:3:(sprintf("%.1f", $3)) with labels offset 0,-1.2 notitle, \
+     dat using 1:6:(sprintf("%.1f", $6)) with labels offset 0,-1.2 notitle
