@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "cgtest.h"
 #include "cleanup.h"
 #include "fileio.h"
@@ -192,6 +193,131 @@ static int check_lifecycle(void)
 	return 0;
 }
 
+/* vmcheck writer: on pure v2 files, io_uring and write(2) land the same
+ * values for batches of 1, 3 and 8 and report the same per-write results
+ * around an invalid value; calibration then picks one and changes nothing. */
+enum { WR_FILES = 8, WR_BAD = 4 };
+
+static const struct {
+	const char *file, *base, *target;
+} wr_files[WR_FILES] = {
+	{ "cpu.max", "max 100000", "25000 100000" },
+	{ "cpu.weight", "100", "50" },
+	{ "memory.high", "max", "268435456" },
+	{ "memory.max", "max", "536870912" },
+	{ "memory.low", "0", "16777216" },
+	{ "memory.min", "0", "8388608" },
+	{ "pids.max", "max", "64" },
+	{ "memory.oom.group", "0", "1" },
+};
+
+/* Sets every file to its baseline, then writes the first n values (targets,
+ * or targets with "bogus" at WR_BAD) as one batch; reads them back. */
+static int writer_round(int cg, const int *fds, enum uring_backend be, size_t n, bool bogus,
+			long *res, char (*back)[64])
+{
+	for (int i = 0; i < WR_FILES; i++) {
+		int r = alc_write_file_at(cg, wr_files[i].file, wr_files[i].base);
+		if (r < 0)
+			FAIL("write %s to %s: %s", wr_files[i].base, wr_files[i].file,
+			     strerror(-r));
+	}
+	struct uring_writer *w = NULL;
+	alc_err err = { 0 };
+	if (uring_writer_new(be, 3, &w, &err) < 0)
+		FAIL("%s writer: %s", uring_backend_name(be), err.msg);
+	struct uring_write ws[WR_FILES];
+	for (size_t i = 0; i < n; i++) {
+		const char *v = bogus && i == WR_BAD ? "bogus" : wr_files[i].target;
+		ws[i] = (struct uring_write){ .fd = fds[i], .buf = v, .len = strlen(v) };
+	}
+	int r = uring_writer_submit(w, ws, n, &err);
+	uring_writer_free(w);
+	if (r < 0)
+		FAIL("%s batch of %zu: %s", uring_backend_name(be), n, err.msg);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *text = NULL;
+		res[i] = ws[i].result;
+		if (alc_read_file_at(cg, wr_files[i].file, &text) < 0)
+			FAIL("read %s: %s", wr_files[i].file, strerror(errno));
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(back[i], 64, "%s", text);
+	}
+	return 0;
+}
+
+static int writer_agree(int cg, const int *fds, size_t n, bool bogus)
+{
+	long res[2][WR_FILES];
+	char back[2][WR_FILES][64];
+	for (int b = 0; b < 2; b++)
+		if (writer_round(cg, fds, b ? URING_BACKEND_URING : URING_BACKEND_SYNC, n, bogus,
+				 res[b], back[b]))
+			return 1;
+	for (size_t i = 0; i < n; i++) {
+		bool bad = bogus && i == WR_BAD;
+		long want = bad ? -EINVAL : (long)strlen(wr_files[i].target);
+		const char *lands = bad ? wr_files[i].base : wr_files[i].target;
+		if (res[0][i] != want || res[1][i] != want)
+			FAIL("%s in a batch of %zu: sync %ld, uring %ld, want %ld",
+			     wr_files[i].file, n, res[0][i], res[1][i], want);
+		if (strcmp(back[0][i], lands) || strcmp(back[1][i], lands))
+			FAIL("%s reads \"%s\" after sync, \"%s\" after uring, want \"%s\"",
+			     wr_files[i].file, back[0][i], back[1][i], lands);
+	}
+	printf("vmcheck: batch of %zu%s: both backends agree\n", n, bogus ? " with bogus" : "");
+	return 0;
+}
+
+static int writer_calibrate(int cg, const int *fds)
+{
+	_cleanup_free_ char *before = NULL, *after = NULL;
+	struct uring_calibration cal;
+	alc_err err = { 0 };
+	alc_read_file_at(cg, "cpu.max", &before);
+	if (uring_calibrate(fds, 3, &cal, &err) < 0)
+		FAIL("calibrate: %s", err.msg);
+	alc_read_file_at(cg, "cpu.max", &after);
+	printf("vmcheck: calibrate: %s (sync mean %.1f us, uring mean %.1f us, %.0f us)\n",
+	       cal.reason, cal.sync_mean_us, cal.uring_mean_us, cal.total_us);
+	if (!before || !after || strcmp(before, after))
+		FAIL("cpu.max was \"%s\", is \"%s\" after calibrating", before, after);
+	if (!cal.uring_available || cal.sync_median_us <= 0 || cal.uring_median_us <= 0)
+		FAIL("calibration timings missing: %s", cal.reason);
+	if ((cal.choice == URING_BACKEND_URING) != (cal.uring_median_us < cal.sync_median_us))
+		FAIL("calibration chose %s against its medians", uring_backend_name(cal.choice));
+	return 0;
+}
+
+static int check_writer(void)
+{
+	static const char *const ctrls[] = { "cpu", "memory", "pids" };
+	for (int i = 0; i < 3; i++)
+		if (enable_controller(ctrls[i]))
+			return 1;
+	_cleanup_close_ int cg = cgt_group_create(CG, "vm-writer");
+	if (cg < 0)
+		FAIL("mkdir " CG "/vm-writer: %s", strerror(-cg));
+	int fds[WR_FILES], bad = 0;
+	for (int i = 0; i < WR_FILES; i++) {
+		fds[i] = openat(cg, wr_files[i].file, O_RDWR | O_CLOEXEC);
+		if (fds[i] < 0 && !bad++)
+			printf("vmcheck: FAIL: open %s: %s\n", wr_files[i].file, strerror(errno));
+	}
+	static const size_t sizes[] = { 1, 3, 8 };
+	for (int s = 0; !bad && s < 3; s++)
+		bad = writer_agree(cg, fds, sizes[s], false);
+	if (!bad)
+		bad = writer_agree(cg, fds, WR_FILES, true);
+	if (!bad)
+		bad = writer_calibrate(cg, fds);
+	for (int i = 0; i < WR_FILES; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cgt_group_destroy(CG, "vm-writer");
+	return bad;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -199,6 +325,7 @@ static const struct {
 	{ "mounts", check_mounts },	      { "controllers", check_controllers },
 	{ "clone3-cgroup", check_clone3 },    { "uring-cpumax", check_uring_cpumax },
 	{ "psi-trigger", check_psi_trigger }, { "lifecycle", check_lifecycle },
+	{ "writer", check_writer },
 };
 
 /* vmcheck run-as UID CMD...: drops to UID (as gid too, no groups) and execs
@@ -229,8 +356,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc == 2 && i < sizeof(checks) / sizeof(*checks); i++)
 		if (!strcmp(argv[1], checks[i].name))
 			return checks[i].fn();
-	fprintf(stderr,
-		"usage: vmcheck mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger|run-as "
-		"UID CMD\n");
+	fprintf(stderr, "usage: vmcheck "
+			"mounts|controllers|clone3-cgroup|uring-cpumax|psi-trigger|writer|run-as "
+			"UID CMD\n");
 	return 2;
 }
