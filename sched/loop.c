@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "cgfiles.h"
 #include "cglayout.h"
 #include "cleanup.h"
@@ -47,6 +48,8 @@ struct loop {
 	unsigned calm;
 	bool fast;
 	bool bound; /* the control socket is ours to unlink */
+	enum uring_backend backend;
+	char backend_why[768];
 };
 
 static uint64_t now_us(void)
@@ -306,10 +309,27 @@ static int open_socket(struct loop *l, alc_err *err)
 	return watch(l, l->lfd, EPOLLIN, EV_LISTEN, 0);
 }
 
-static enum uring_backend pick_writer(const struct sched_config *cfg)
+/* --writer auto: time both backends on the managed groups' own quota files
+ * (their current values are written back) and keep the faster. */
+static enum uring_backend choose_writer(struct loop *l, char *why, size_t len)
 {
-	/* auto: write(2) until the calibration of uring/ decides otherwise. */
-	return !strcmp(cfg->writer, "uring") ? URING_BACKEND_URING : URING_BACKEND_SYNC;
+	if (strcmp(l->cfg->writer, "auto")) {
+		snprintf(why, len, "as configured");
+		return !strcmp(l->cfg->writer, "uring") ? URING_BACKEND_URING : URING_BACKEND_SYNC;
+	}
+	int fds[URING_CALIBRATE_MAX_FDS];
+	size_t n = 0;
+	for (size_t i = 0; i < l->n && n < URING_CALIBRATE_MAX_FDS; i++)
+		if (!l->gone[i] && l->cg[i].quota_fd >= 0)
+			fds[n++] = l->cg[i].quota_fd;
+	struct uring_calibration c;
+	alc_err err = { 0 };
+	if (n == 0 || uring_calibrate(fds, n, &c, &err) < 0) {
+		snprintf(why, len, "not calibrated (%s)", n ? err.msg : "no group files");
+		return URING_BACKEND_SYNC;
+	}
+	snprintf(why, len, "calibrated: %s", c.reason);
+	return c.choice;
 }
 
 static int setup(struct loop *l, alc_err *err)
@@ -331,10 +351,13 @@ static int setup(struct loop *l, alc_err *err)
 		return alc_err_set(err, errno, "signalfd");
 	int r = watch(l, l->tfd, EPOLLIN, EV_TIMER, 0);
 	r = r ?: watch(l, l->sfd, EPOLLIN, EV_SIGNAL, 0);
-	r = r ?: uring_writer_new(pick_writer(l->cfg), 2 * SCHED_MAX_GROUPS, &l->w, err);
 	r = r ?: open_socket(l, err);
 	for (size_t i = 0; r == 0 && i < l->cfg->n_groups; i++, l->n++)
 		r = open_group(l, i, err);
+	if (r == 0) {
+		l->backend = choose_writer(l, l->backend_why, sizeof(l->backend_why));
+		r = uring_writer_new(l->backend, 2 * SCHED_MAX_GROUPS, &l->w, err);
+	}
 	l->budget.period_us = 100000; /* budgets are CPUs per 100 ms */
 	l->budget.total_quota_us = (uint64_t)(l->cfg->budget_cpus * 100000.0);
 	l->budget.batch_quota_us = (uint64_t)(l->cfg->batch_budget_cpus * 100000.0);
@@ -423,9 +446,9 @@ int sched_run(const struct sched_config *cfg, alc_err *err)
 	if (r == 0) {
 		step(l, l->start_us); /* primes every group's state */
 		set_timer(l, false);
-		fprintf(stderr, "alcove sched: managing %zu group(s), %s mode, %s writes\n", l->n,
-			cfg->mode == SCHED_MODE_PSI ? "psi" : "poll",
-			uring_backend_name(pick_writer(cfg)));
+		fprintf(stderr, "alcove sched: managing %zu group(s), %s mode, %s writes (%s)\n",
+			l->n, cfg->mode == SCHED_MODE_PSI ? "psi" : "poll",
+			uring_backend_name(l->backend), l->backend_why);
 	}
 	while (r == 0) {
 		struct epoll_event evs[16];
