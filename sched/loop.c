@@ -247,6 +247,33 @@ static void print_status(struct loop *l, FILE *out)
 		l->fast ? "fast" : "slow");
 }
 
+/* One tab-separated line per group, for programs such as alcove top:
+ * path class quota_us(or max) period_us burst_us state last_reason
+ * last_decision_ms_ago. */
+static void print_groups(struct loop *l, FILE *out)
+{
+	uint64_t t = now_us();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sched_log_entry *last = NULL;
+		uint64_t have = l->log.count < SCHED_LOG_SIZE ? l->log.count : SCHED_LOG_SIZE;
+		for (uint64_t k = l->log.count; !last && k > l->log.count - have; k--) {
+			const struct sched_log_entry *e = &l->log.e[(k - 1) % SCHED_LOG_SIZE];
+			if (!strcmp(e->group, l->cfg->groups[i].path))
+				last = e;
+		}
+		char q[24];
+		if (l->law[i].quota_us == UINT64_MAX)
+			snprintf(q, sizeof(q), "max");
+		else
+			snprintf(q, sizeof(q), "%" PRIu64, l->law[i].quota_us);
+		fprintf(out, "%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\t%s\t%.0f\n",
+			l->cfg->groups[i].path, l->cfg->groups[i].cls, q, l->law[i].p.period_us,
+			l->law[i].burst_us, l->gone[i] ? "gone" : "managed",
+			last ? last->reason : "-",
+			last ? (double)(t - last->decided_us) / 1000.0 : -1.0);
+	}
+}
+
 /* Answers one client: a command line in, the answer out, then close. */
 static void serve(struct loop *l)
 {
@@ -270,8 +297,10 @@ static void serve(struct loop *l)
 		sched_log_print(&l->log, 0, l->start_us, out);
 	else if (!strcmp(cmd, "status"))
 		print_status(l, out);
+	else if (!strcmp(cmd, "groups"))
+		print_groups(l, out);
 	else
-		fprintf(out, "error: unknown command '%s' (log, status)\n", cmd);
+		fprintf(out, "error: unknown command '%s' (log, status, groups)\n", cmd);
 	fclose(out);
 	for (size_t off = 0; off < len;) {
 		ssize_t w = write(c, text + off, len - off);
