@@ -170,5 +170,25 @@ check "SIGTERM restores every original setting of the batch group" \
   "now '$(settings batch)' was '$before_batch'" [ "$(settings batch)" = "$before_batch" ]
 check "the control socket is removed" "" test ! -e "$T/s.sock"
 
+# Poll mode: no PSI triggers; the throttling cpu.stat shows drives the cut.
+set_quota batch 150000
+"$ALCOVE" sched --mode poll --group $G/lat=latency --group $G/batch=batch \
+  --socket "$T/p.sock" 2>"$T/poll.err" &
+ppid=$!
+wait_for 5 test -S "$T/p.sock"
+"$ALCOVE" sched status --socket "$T/p.sock" >"$T/pstatus" 2>&1
+check "poll mode arms no trigger: the latency group is sampled" "$(cat "$T/pstatus")" \
+  grep -q "^$G/lat *latency .* sampled" "$T/pstatus"
+spawn lat
+for i in 1 2 3; do spawn batch; done
+wait_for "$BOUND_S" batch_cut
+check "in poll mode, throttling seen in cpu.stat cuts the batch quota within ${BOUND_S} s" \
+  "batch quota $(quota batch)" batch_cut
+stop_all
+kill -TERM $ppid
+wait $ppid
+check "poll mode restores the batch group on SIGTERM too" "now '$(settings batch)' was '$before_batch'" \
+  [ "$(settings batch)" = "$before_batch" ]
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
