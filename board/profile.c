@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "kvtext.h"
 #include "probe.h"
 
 /* Copies a value into a fixed field; 0 or -EINVAL naming source:line. */
@@ -55,9 +56,11 @@ static int parse_quirk(struct board_profile *p, const char *val, const char *src
 	return r;
 }
 
-static int parse_pair(struct board_profile *p, const char *key, const char *val, const char *src,
-		      unsigned line, alc_err *err)
+/* One "key = value" of a profile (an alc_kv_fn over struct board_profile). */
+static int parse_pair(void *ctx, const char *key, const char *val, const char *src, unsigned line,
+		      alc_err *err)
 {
+	struct board_profile *p = ctx;
 	if (!strcmp(key, "name")) {
 		for (const char *c = val; *c; c++)
 			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '-')
@@ -96,52 +99,14 @@ static int parse_pair(struct board_profile *p, const char *key, const char *val,
 	return alc_err_setx(err, EINVAL, "%s:%u: unknown key '%s'", src, line, key);
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 int board_profile_parse(const char *text, const char *source, struct board_profile *out,
 			alc_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "%s", source);
-	unsigned line = 0;
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char buf[512];
-		line++;
-		if (n >= sizeof(buf))
-			return alc_err_setx(err, EINVAL, "%s:%u: line longer than %zu characters",
-					    source, line, sizeof(buf) - 1);
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p += n + (nl ? 1 : 0);
-		char *hash = strchr(buf, '#');
-		if (hash)
-			*hash = '\0';
-		char *s = trim(buf);
-		if (!*s)
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq)
-			return alc_err_setx(err, EINVAL, "%s:%u: expected 'key = value'", source,
-					    line);
-		*eq = '\0';
-		char *key = trim(s), *val = trim(eq + 1);
-		if (!*key || !*val)
-			return alc_err_setx(err, EINVAL, "%s:%u: expected 'key = value'", source,
-					    line);
-		int r = parse_pair(out, key, val, source, line, err);
-		if (r < 0)
-			return r;
-	}
+	int r = alc_kv_parse(text, source, parse_pair, out, err);
+	if (r < 0)
+		return r;
 	if (!out->name[0])
 		return alc_err_setx(err, EINVAL, "%s: no 'name = ' line", source);
 	return 0;

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "kvtext.h"
 #include "units.h"
 
 void sched_config_init(struct sched_config *c)
@@ -149,44 +150,17 @@ int sched_config_set(struct sched_config *c, const char *key, const char *value,
 	return alc_err_setx(err, EINVAL, "%s: unknown key '%s'", where, key);
 }
 
-static char *trim(char *s)
+static int config_pair(void *ctx, const char *key, const char *value, const char *source,
+		       unsigned line, alc_err *err)
 {
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
+	char where[300];
+	snprintf(where, sizeof(where), "%s:%u", source, line);
+	return sched_config_set(ctx, key, value, where, err);
 }
 
 int sched_config_parse(struct sched_config *c, const char *text, const char *file, alc_err *err)
 {
-	_cleanup_free_ char *copy = strdup(text);
-	if (!copy)
-		return alc_err_set(err, ENOMEM, "%s", file);
-	int lineno = 0;
-	for (char *line = copy, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		char where[300];
-		snprintf(where, sizeof(where), "%s:%d", file, lineno);
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *l = trim(line);
-		if (!*l)
-			continue;
-		char *eq = strchr(l, '=');
-		if (!eq)
-			return alc_err_setx(err, EINVAL, "%s: want key = value", where);
-		*eq = '\0';
-		int r = sched_config_set(c, trim(l), trim(eq + 1), where, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return alc_kv_parse(text, file, config_pair, c, err);
 }
 
 int sched_config_load(struct sched_config *c, const char *path, alc_err *err)

@@ -93,7 +93,7 @@ static void test_profile_errors_name_file_and_line(void **state)
 {
 	(void)state;
 	expect_parse_error("name = a\n\ncolour = blue\n", "x.conf:3: unknown key 'colour'");
-	expect_parse_error("name = a\njust words\n", "x.conf:2: expected 'key = value'");
+	expect_parse_error("name = a\njust words\n", "x.conf:2: want key = value");
 	expect_parse_error("latency_cpus = fast\n",
 			   "x.conf:1: latency_cpus is 'big' or 'all', not 'fast'");
 	expect_parse_error("name = a\nquirk = warp_drive: fix it\n",
