@@ -8,6 +8,7 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
 	{ "run", cmd_run, "run a command in a container" },
 	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
+	{ "top", cmd_top, "live view of the groups alcove sched manages" },
 };
 
 const struct cli_command *cli_find(const char *name)

@@ -36,5 +36,6 @@ int cli_main(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif

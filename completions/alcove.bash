@@ -7,7 +7,7 @@ _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "check run sched --help --version -h -V" -- "$cur"))
+    COMPREPLY=($(compgen -W "check run sched top --help --version -h -V" -- "$cur"))
     return
   fi
   case ${COMP_WORDS[1]} in
@@ -34,6 +34,12 @@ _alcove() {
       else
         COMPREPLY=($(compgen -W "--config --group --mode --writer --budget --batch-budget --socket -h --help" -- "$cur"))
       fi ;;
+    top)
+      case $prev in
+        --socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --interval) return ;;
+      esac
+      COMPREPLY=($(compgen -W "--socket --interval --once -h --help" -- "$cur")) ;;
     run)
       case $prev in
         --net)

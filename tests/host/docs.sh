@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Host tier: the man pages and the bash completion cover what the binary
-# offers. Every command and flag that `alcove --help` and `alcove check
-# --help` print must be documented and completed.
+# offers. Every command and flag that `alcove --help` and each command's
+# --help print must be documented and completed.
 #   tests/host/docs.sh BINARY BUILD-DIR        Prints TAP.
 set -u
 bin=$1 build=$2
@@ -23,11 +23,13 @@ main_help=$("$bin" --help)
 check_help=$("$bin" check --help)
 run_help=$("$bin" run --help)
 sched_help=$("$bin" sched --help)
+top_help=$("$bin" top --help)
 commands=$(sed -n '/^Commands:/,/^$/p' <<<"$main_help" | awk 'NR > 1 && NF {print $1}')
 main_flags=$(flags_of <<<"$main_help")
 check_flags=$(flags_of <<<"$check_help")
 run_flags=$(flags_of <<<"$run_help")
 sched_flags=$(flags_of <<<"$sched_help")
+top_flags=$(flags_of <<<"$top_help")
 [ -n "$commands" ] && [ -n "$main_flags" ] && [ -n "$check_flags" ]
 report $? "the help texts list commands and flags" "commands=[$commands] flags=[$main_flags] [$check_flags]"
 
@@ -47,7 +49,11 @@ report $? "alcove-run(1) documents every run flag" "missing: $missing"
 missing=$(documented "$top/doc/alcove-sched.8.scd" $sched_flags)
 [ -n "$sched_flags" ] && [ -z "$missing" ]
 report $? "alcove-sched(8) documents every sched flag" "missing: $missing"
-for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8; do
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-top.1.scd" $top_flags)
+[ -n "$top_flags" ] && [ -z "$missing" ]
+report $? "alcove-top(1) documents every top flag" "missing: $missing"
+for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8 alcove-top.1; do
   head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
   report $? "meson built $page with scdoc" "$build/doc/$page"
 done
@@ -72,6 +78,10 @@ got=$(complete_words alcove sched --)
 want=$(printf '%s\n' $sched_flags | grep -- '^--' | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "sched -- completes to exactly sched's long flags" "got [$got] want [$want]"
+got=$(complete_words alcove top -)
+want=$(printf '%s\n' $top_flags | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "top - completes to exactly top's flags" "got [$got] want [$want]"
 got=$(complete_words alcove run --net "")
 [ "$got" = "host none " ]
 report $? "run --net completes to none and host" "got [$got]"
