@@ -199,6 +199,34 @@ static void set_quota(struct sched_group *g, uint64_t q, int why)
 		g->why = why;
 }
 
+/* Counts a calm interval of dt_us into g's streak; returns how many whole
+ * ticks (SCHED_TICK_US) of change it earns once the streak has lasted
+ * SCHED_CALM_SAMPLES ticks (the tick completing the hold counts), 0 before.
+ * Time, not the number of samples, paces it. */
+static uint64_t calm_ticks(struct sched_group *g, uint64_t dt_us)
+{
+	uint64_t hold = (uint64_t)(SCHED_CALM_SAMPLES - 1) * SCHED_TICK_US;
+	uint64_t before = g->calm_us;
+	g->calm_us = sat_add(g->calm_us, dt_us);
+	g->calm_streak = (unsigned)min_u64(g->calm_us / SCHED_TICK_US, SCHED_CALM_SAMPLES);
+	if (g->calm_us <= hold)
+		return 0;
+	uint64_t from = max_u64(before, hold);
+	return g->calm_us / SCHED_TICK_US - from / SCHED_TICK_US;
+}
+
+static void calm_reset(struct sched_group *g)
+{
+	g->calm_streak = 0;
+	g->calm_us = 0;
+}
+
+/* The interval since g's last sample. */
+static uint64_t interval(const struct sched_group *g, const struct sched_sample *s)
+{
+	return s->now_us > g->last.now_us ? s->now_us - g->last.now_us : 0;
+}
+
 /* Pressure: every batch group with an interval is cut to NUM/DEN of what it
  * used (at most its quota), down to its floor. */
 static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample *s, int why)
@@ -206,7 +234,7 @@ static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample
 	for (size_t i = 0; i < n; i++) {
 		if (g[i].cls != SCHED_BATCH)
 			continue;
-		g[i].calm_streak = 0;
+		calm_reset(&g[i]);
 		if (g[i].signal == SCHED_SIG_NONE)
 			continue;
 		uint64_t base = min_u64(g[i].quota_us, used_per_period(&g[i], &s[i]));
@@ -243,23 +271,23 @@ static void raise_latency(struct sched_group *g, size_t n, const struct budget *
 	}
 }
 
-/* Calm: each batch group counts calm steps and, from the SCHED_CALM_SAMPLES-th
- * on, grows by period / SCHED_GROW_DIV per step, within its max and the budgets.
- * A step that is not calm restarts the count. */
-static void grow_batch(struct sched_group *g, size_t n, bool calm, const struct budget *b)
+/* Calm: each batch group counts calm time and, once calm for
+ * SCHED_CALM_SAMPLES ticks, grows by period / SCHED_GROW_DIV per tick of calm,
+ * within its max and the budgets. Anything not calm restarts the count. */
+static void grow_batch(struct sched_group *g, size_t n, const struct sched_sample *s, bool calm,
+		       const struct budget *b)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (g[i].cls != SCHED_BATCH)
 			continue;
 		if (!calm) {
-			g[i].calm_streak = 0;
+			calm_reset(&g[i]);
 			continue;
 		}
-		if (g[i].calm_streak < SCHED_CALM_SAMPLES)
-			g[i].calm_streak++;
-		if (g[i].calm_streak < SCHED_CALM_SAMPLES || g[i].quota_us == SCHED_QUOTA_UNLIMITED)
+		uint64_t ticks = calm_ticks(&g[i], interval(&g[i], &s[i]));
+		if (!ticks || g[i].quota_us == SCHED_QUOTA_UNLIMITED)
 			continue;
-		uint64_t q = sat_add(g[i].quota_us, g[i].p.period_us / SCHED_GROW_DIV);
+		uint64_t q = sat_add(g[i].quota_us, ticks * (g[i].p.period_us / SCHED_GROW_DIV));
 		q = min_u64(min_u64(q, g[i].p.max_quota_us), room_for(g, n, i, b));
 		if (q > g[i].quota_us)
 			set_quota(&g[i], q, SCHED_REASON_CALM_GROWTH);
@@ -267,8 +295,8 @@ static void grow_batch(struct sched_group *g, size_t n, bool calm, const struct 
 }
 
 /* Calm: a latency group raised above its own limit gives the extra back,
- * period / SCHED_GROW_DIV per step once it has been calm for
- * SCHED_CALM_SAMPLES steps, keeping RAISE_NUM/DEN headroom over what it uses
+ * period / SCHED_GROW_DIV per tick once it has been calm for
+ * SCHED_CALM_SAMPLES ticks, keeping RAISE_NUM/DEN headroom over what it uses
  * and never going below its home quota or its floor. Without this, a budget
  * taken by one burst would stay with the latency group for good. */
 static void hand_back_latency(struct sched_group *g, size_t n, const struct sched_sample *s,
@@ -279,17 +307,17 @@ static void hand_back_latency(struct sched_group *g, size_t n, const struct sche
 		if (l->cls != SCHED_LATENCY)
 			continue;
 		if (!calm || l->signal != SCHED_SIG_CALM) {
-			l->calm_streak = 0;
+			calm_reset(l);
 			continue;
 		}
-		if (l->calm_streak < SCHED_CALM_SAMPLES)
-			l->calm_streak++;
-		if (l->calm_streak < SCHED_CALM_SAMPLES || l->quota_us <= l->home_quota_us)
+		uint64_t ticks = calm_ticks(l, interval(l, &s[i]));
+		if (!ticks || l->quota_us <= l->home_quota_us)
 			continue;
 		uint64_t keep =
 			muldiv(used_per_period(l, &s[i]), SCHED_RAISE_NUM, SCHED_RAISE_DEN, true);
 		keep = max_u64(max_u64(keep, l->home_quota_us), l->p.min_quota_us);
-		uint64_t q = max_u64(sat_sub(l->quota_us, l->p.period_us / SCHED_GROW_DIV), keep);
+		uint64_t q = max_u64(
+			sat_sub(l->quota_us, ticks * (l->p.period_us / SCHED_GROW_DIV)), keep);
 		if (q < l->quota_us) {
 			set_quota(l, q, SCHED_REASON_CALM_HANDBACK);
 			l->burst_us = min_u64(l->burst_us, q);
@@ -359,7 +387,7 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 	} else if (any) {
 		bool calm = all_calm(groups, n);
 		hand_back_latency(groups, n, samples, calm);
-		grow_batch(groups, n, calm, &b);
+		grow_batch(groups, n, samples, calm, &b);
 	}
 	clamp_budgets(groups, n, &b);
 	for (size_t i = 0; i < n; i++) {

@@ -16,8 +16,12 @@
 #define SCHED_RAISE_NUM 3 /* pressure: a latency group's quota and burst *= NUM/DEN */
 #define SCHED_RAISE_DEN 2
 #define SCHED_CALM_DIV 4     /* calm: stall rate <= target / CALM_DIV (stalling: >= target) */
-#define SCHED_CALM_SAMPLES 5 /* calm samples in a row before batch grows back */
-#define SCHED_GROW_DIV 10    /* growth: batch quota += period / GROW_DIV per calm sample */
+#define SCHED_CALM_SAMPLES 5 /* calm ticks in a row (of SCHED_TICK_US each) before batch grows */
+#define SCHED_GROW_DIV 10    /* growth: batch quota += period / GROW_DIV per calm tick */
+/* Hold and growth are measured in time, not in samples: a daemon sampling
+ * every 10 ms under pressure must not regrow batch ten times as fast (a
+ * sawtooth bench/run protection showed). One tick is 100 ms of calm. */
+#define SCHED_TICK_US 100000
 #define SCHED_BUDGET_PERIOD_US 100000ULL /* budget period when budget->period_us is 0 */
 
 struct sched_sample {
@@ -46,8 +50,9 @@ struct sched_group {
 	/* The law's state; the daemon reads it for its log and `alcove top`. */
 	bool primed;		  /* last holds a sample */
 	struct sched_sample last; /* the previous sample */
-	unsigned calm_streak; /* calm steps in a row: batch's growth gate, latency's hand-back gate
+	unsigned calm_streak; /* calm ticks in a row: batch's growth gate, latency's hand-back gate
 			       */
+	uint64_t calm_us;     /* calm time in this streak, counted in ticks */
 	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm */
 	enum sched_signal signal;   /* what the last step read from this group */
 	uint64_t stall_rate_us;	    /* last interval's stall, us per second */

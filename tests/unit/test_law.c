@@ -30,6 +30,7 @@ struct sim {
 	bool throttle[MAXG];
 	bool trigger[MAXG];
 	bool light[MAXG]; /* uses a tenth of its quota instead of all of it */
+	uint64_t dt_us;	  /* the sampling interval; 0 is DT_US */
 };
 
 static size_t add_group(struct sim *m, enum sched_class c)
@@ -44,15 +45,16 @@ static size_t add_group(struct sim *m, enum sched_class c)
  * Every group uses its full quota (batch hogs; a throttled latency group). */
 static size_t step(struct sim *m)
 {
+	uint64_t dt = m->dt_us ? m->dt_us : DT_US;
 	for (size_t i = 0; i < m->n; i++) {
 		struct sched_sample *s = &m->s[i];
 		struct sched_group *g = &m->g[i];
-		s->now_us += DT_US;
-		s->stall_us += m->stall_per_s[i] * DT_US / 1000000;
-		s->usage_us += g->quota_us * DT_US / g->p.period_us / (m->light[i] ? 10 : 1);
+		s->now_us += dt;
+		s->stall_us += m->stall_per_s[i] * dt / 1000000;
+		s->usage_us += g->quota_us * dt / g->p.period_us / (m->light[i] ? 10 : 1);
 		if (m->throttle[i]) {
-			s->nr_throttled += DT_US / g->p.period_us;
-			s->throttled_us += DT_US / 4;
+			s->nr_throttled += 1 + dt / g->p.period_us;
+			s->throttled_us += dt / 4;
 		}
 		s->trigger = m->trigger[i];
 	}
@@ -372,6 +374,39 @@ static void test_throttled_latency_group_takes_quota_from_batch_within_total_bud
 	assert_int_equal(m.g[0].burst_us, m.g[0].quota_us);
 }
 
+/* Cuts batch with a stall, then returns batch's quota after calm_s seconds
+ * of calm sampled every dt_us, and the calm time before its first growth. */
+static uint64_t regrowth(uint64_t dt_us, unsigned calm_ms, unsigned *first_growth_ms)
+{
+	struct sim m;
+	setup_mixed(&m, 0, 0);
+	set_stall(&m, SCHED_LATENCY, 1000000);
+	step(&m);
+	set_stall(&m, SCHED_LATENCY, 0);
+	m.dt_us = dt_us;
+	uint64_t cut = m.g[1].quota_us;
+	*first_growth_ms = 0;
+	for (unsigned t = 0; t < calm_ms; t += (unsigned)(dt_us / 1000)) {
+		step(&m);
+		if (!*first_growth_ms && m.g[1].quota_us > cut)
+			*first_growth_ms = t + (unsigned)(dt_us / 1000);
+	}
+	return m.g[1].quota_us;
+}
+
+static void test_calm_hold_and_growth_follow_time_not_the_sampling_rate(void **state)
+{
+	(void)state;
+	unsigned first_slow, first_fast;
+	uint64_t slow = regrowth(100000, 1000, &first_slow);
+	uint64_t fast = regrowth(10000, 1000, &first_fast);
+	/* The hold is 5 ticks of 100 ms whether sampled 10 or 100 times a second. */
+	assert_int_equal(first_slow, 500);
+	assert_true(first_fast >= 500 && first_fast <= 510);
+	/* And a second of calm earns the same growth (within one tick). */
+	assert_true(fast <= slow + 20000 && fast + 20000 >= slow);
+}
+
 static void test_calm_latency_group_hands_raised_quota_back_and_batch_regrows(void **state)
 {
 	(void)state;
@@ -495,6 +530,7 @@ int main(void)
 		cmocka_unit_test(
 			test_batch_budget_holds_every_step_shrinks_on_stall_grows_when_calm),
 		cmocka_unit_test(test_calm_latency_group_hands_raised_quota_back_and_batch_regrows),
+		cmocka_unit_test(test_calm_hold_and_growth_follow_time_not_the_sampling_rate),
 		cmocka_unit_test(test_default_stall_cuts_batch_but_leaves_default_alone),
 		cmocka_unit_test(test_batch_stall_is_not_a_signal),
 		cmocka_unit_test(test_restarted_counters_reprime_without_a_decision),
