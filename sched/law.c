@@ -260,7 +260,8 @@ static void raise_latency(struct sched_group *g, size_t n, const struct budget *
 							       : SCHED_REASON_LATENCY_THROTTLED);
 		uint64_t burst = muldiv(max_u64(l->burst_us, l->p.burst_us), SCHED_RAISE_NUM,
 					SCHED_RAISE_DEN, true);
-		burst = min_u64(burst, l->quota_us);
+		/* Within the quota and, with no quota ("max"), within the class's max. */
+		burst = min_u64(burst, min_u64(l->quota_us, l->p.max_quota_us));
 		if (burst > l->burst_us) {
 			l->burst_us = burst;
 			if (l->why < 0)

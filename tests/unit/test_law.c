@@ -407,6 +407,20 @@ static void test_calm_hold_and_growth_follow_time_not_the_sampling_rate(void **s
 	assert_true(fast <= slow + 20000 && fast + 20000 >= slow);
 }
 
+static void test_burst_of_an_unlimited_latency_group_stays_within_its_max(void **state)
+{
+	(void)state;
+	struct sim m;
+	setup_mixed(&m, 0, 0);
+	m.g[0].quota_us = SCHED_QUOTA_UNLIMITED; /* a latency group with no limit of its own */
+	set_stall(&m, SCHED_LATENCY, 1000000);
+	for (int k = 0; k < 30; k++) {
+		step(&m);
+		assert_true(m.g[0].burst_us <= m.g[0].p.max_quota_us);
+	}
+	assert_int_equal(m.g[0].burst_us, m.g[0].p.max_quota_us);
+}
+
 static void test_calm_latency_group_hands_raised_quota_back_and_batch_regrows(void **state)
 {
 	(void)state;
@@ -531,6 +545,7 @@ int main(void)
 			test_batch_budget_holds_every_step_shrinks_on_stall_grows_when_calm),
 		cmocka_unit_test(test_calm_latency_group_hands_raised_quota_back_and_batch_regrows),
 		cmocka_unit_test(test_calm_hold_and_growth_follow_time_not_the_sampling_rate),
+		cmocka_unit_test(test_burst_of_an_unlimited_latency_group_stays_within_its_max),
 		cmocka_unit_test(test_default_stall_cuts_batch_but_leaves_default_alone),
 		cmocka_unit_test(test_batch_stall_is_not_a_signal),
 		cmocka_unit_test(test_restarted_counters_reprime_without_a_decision),
