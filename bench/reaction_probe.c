@@ -55,7 +55,8 @@ static int write_pid(const char *file, pid_t pid)
 int main(int argc, char **argv)
 {
 	if (argc < 6) {
-		fprintf(stderr, "usage: reaction_probe TIMEOUT_MS NCHILD BATCH-QUOTA LAT-QUOTA PROCS-FILE...\n");
+		fprintf(stderr, "usage: reaction_probe TIMEOUT_MS NCHILD BATCH-QUOTA LAT-QUOTA "
+				"PROCS-FILE...\n");
 		return 2;
 	}
 	double timeout = atof(argv[1]);
