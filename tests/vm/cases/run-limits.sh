@@ -2,5 +2,5 @@
 # asserted from inside the container and from the cgroup files.
 # vm-arch: x86_64 aarch64 armv7
 # vm-files: tests/run/run_tests.sh:/tests/run_tests.sh
-# vm-timeout: 400
+# vm-timeout: 150
 ALCOVE=alcove BUSYBOX=/bin/busybox sh /tests/run_tests.sh limits

@@ -3,5 +3,5 @@
 # restore of tests/sched/sched_tests.sh, with TCG-sized bounds.
 # vm-arch: x86_64 aarch64 armv7
 # vm-files: tests/sched/sched_tests.sh:/tests/sched_tests.sh
-# vm-timeout: 300
+# vm-timeout: 200
 ALCOVE=alcove BOUND_S=20 sh /tests/sched_tests.sh
