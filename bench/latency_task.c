@@ -10,38 +10,21 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 static double ts_ms(const struct timespec *ts)
 {
 	return (double)ts->tv_sec * 1e3 + (double)ts->tv_nsec / 1e6;
 }
 
-static double clock_ms(clockid_t c)
-{
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return ts_ms(&ts);
-}
-
 /* Burns W ms of this thread's CPU time. */
 static void work(double w_ms)
 {
-	double end = clock_ms(CLOCK_THREAD_CPUTIME_ID) + w_ms;
+	double end = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) + w_ms;
 	volatile unsigned long x = 0;
-	while (clock_ms(CLOCK_THREAD_CPUTIME_ID) < end)
+	while (bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) < end)
 		for (int i = 0; i < 1000; i++)
 			x += (unsigned long)i;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double pct(const double *s, long n, double q)
-{
-	long i = (long)(q / 100.0 * (double)(n - 1) + 0.5);
-	return s[i < n ? i : n - 1];
 }
 
 int main(int argc, char **argv)
@@ -64,7 +47,7 @@ int main(int argc, char **argv)
 	}
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	double t0 = ts_ms(&start), cpu0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+	double t0 = ts_ms(&start), cpu0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 	for (long k = 0; k < periods; k++) {
 		double arrival = t0 + (double)k * p;
 		long long ns = (long long)start.tv_nsec + k * (long long)(p * 1e6);
@@ -75,10 +58,10 @@ int main(int argc, char **argv)
 			;
 		for (long b = 0; b < burst; b++) {
 			work(w);
-			rt[n++] = clock_ms(CLOCK_MONOTONIC) - arrival;
+			rt[n++] = bench_clock_ms(CLOCK_MONOTONIC) - arrival;
 		}
 	}
-	double cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	double cpu = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	if (argc > 5) {
 		FILE *f = fopen(argv[5], "we");
 		if (!f) {
@@ -92,11 +75,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	double sum = 0;
-	for (long i = 0; i < n; i++)
-		sum += rt[i];
-	qsort(rt, (size_t)n, sizeof(*rt), cmp);
+	double mean = bench_mean(rt, (size_t)n);
+	bench_sort(rt, (size_t)n);
 	printf("n=%ld p50_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f cpu_s=%.3f\n", n,
-	       pct(rt, n, 50), pct(rt, n, 99), rt[n - 1], sum / (double)n, cpu / 1e3);
+	       bench_pct(rt, (size_t)n, 50), bench_pct(rt, (size_t)n, 99), rt[n - 1], mean,
+	       cpu / 1e3);
 	return 0;
 }

@@ -15,27 +15,12 @@
 #include <unistd.h>
 
 #include "clone3.h"
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "timing.h"
 
 static void report(const char *name, double *t, int n)
 {
-	double sum = 0;
-	for (int i = 0; i < n; i++)
-		sum += t[i];
-	qsort(t, (size_t)n, sizeof(*t), cmp);
-	printf("%s %.1f %.1f %.1f\n", name, sum / n, t[n / 2], t[(n * 99) / 100]);
+	bench_sort(t, (size_t)n);
+	printf("%s %.1f %.1f %.1f\n", name, bench_mean(t, (size_t)n), t[n / 2], t[(n * 99) / 100]);
 }
 
 int main(int argc, char **argv)
@@ -56,13 +41,13 @@ int main(int argc, char **argv)
 	double *a = calloc((size_t)n, sizeof(double)), *b = calloc((size_t)n, sizeof(double));
 	int r = cg < 0 || procs < 0 || !a || !b;
 	for (int i = 0; !r && i < n; i++) {
-		double t0 = now_us();
+		double t0 = bench_now_us();
 		pid_t p = alc_clone3(cg, 0);
 		if (p == 0)
 			_exit(0);
 		r |= p < 0 || waitpid(p, NULL, 0) < 0;
-		a[i] = now_us() - t0;
-		t0 = now_us();
+		a[i] = bench_now_us() - t0;
+		t0 = bench_now_us();
 		p = fork();
 		if (p == 0)
 			_exit(0);
@@ -73,7 +58,7 @@ int main(int argc, char **argv)
 		if (write(procs, buf, (size_t)len) < 0 && errno != ESRCH)
 			r = 1;
 		r |= p < 0 || waitpid(p, NULL, 0) < 0;
-		b[i] = now_us() - t0;
+		b[i] = bench_now_us() - t0;
 	}
 	if (!r) {
 		report("clone3", a, n);

@@ -14,31 +14,19 @@
 #include <unistd.h>
 
 #include "calibrate.h"
+#include "timing.h"
 #include "writer.h"
 
 enum { NFILES = 8, WARMUP = 20 };
 
 static const size_t sizes[] = { 1, 3, 8 };
 
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void report(const char *name, size_t size, double *t, int n)
 {
 	double sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += t[i];
-	qsort(t, (size_t)n, sizeof(*t), cmp);
+	bench_sort(t, (size_t)n);
 	printf("%s %zu %.2f %.2f %.2f\n", name, size, sum / n, t[n / 2], t[(n * 99) / 100]);
 }
 
@@ -46,9 +34,9 @@ static void report(const char *name, size_t size, double *t, int n)
 static double batch_us(struct uring_writer *w, struct uring_write *ws, size_t n)
 {
 	alc_err err = { 0 };
-	double t0 = now_us();
+	double t0 = bench_now_us();
 	int r = uring_writer_submit(w, ws, n, &err);
-	double t = now_us() - t0;
+	double t = bench_now_us() - t0;
 	if (r != 0) {
 		for (size_t i = 0; i < n; i++)
 			if (ws[i].result < 0)

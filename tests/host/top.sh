@@ -8,74 +8,19 @@
 set -u
 ALCOVE=${ALCOVE:-alcove}
 ALCOVE=$(cd "$(dirname "$ALCOVE")" && pwd)/$(basename "$ALCOVE")
-CG=/sys/fs/cgroup
 T=$(mktemp -d /tmp/alcove-top-tests.XXXXXX)
 G=alcove-top-test
+TAP_NAME=top
 SESSION=alcove-top-test-$$
-n=0
-failed=0
-pids=""
 dpid=""
+# shellcheck source=../lib/schedgroups.sh
+. "$(dirname "$0")/../lib/schedgroups.sh"
 
-if grep -q " $CG/unified cgroup2 " /proc/mounts; then
-  LAYOUT=hybrid V2=$CG/unified CPU=$CG/cpu
-elif grep -q " $CG cgroup2 " /proc/mounts; then
-  LAYOUT=v2 V2=$CG CPU=$CG
-else
-  LAYOUT=v1 V2= CPU=$CG/cpu
-fi
-
-ok() { n=$((n + 1)); echo "ok $n - top[$LAYOUT]: $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - top[$LAYOUT]: $1 # $2"; }
-check() { desc=$1 detail=$2; shift 2; if "$@"; then ok "$desc"; else not_ok "$desc" "$detail"; fi; }
-
-quota() { # quota GROUP: the group's quota file in us, or "max"
-  if [ "$LAYOUT" = v2 ]; then
-    q=$(cut -d' ' -f1 "$CPU/$G/$1/cpu.max")
-  else
-    q=$(cat "$CPU/$G/$1/cpu.cfs_quota_us")
-    [ "$q" = -1 ] && q=max
-  fi
-  echo "$q"
-}
-mkgroups() {
-  if [ "$LAYOUT" = v2 ]; then
-    echo +cpu >$CG/cgroup.subtree_control
-    mkdir -p $CG/$G && echo +cpu >$CG/$G/cgroup.subtree_control
-  fi
-  for g in lat batch; do
-    mkdir -p "$CPU/$G/$g"
-    [ "$LAYOUT" = hybrid ] && mkdir -p "$V2/$G/$g"
-  done
-}
-spawn() { # spawn GROUP: a busy loop placed in GROUP in every hierarchy
-  sh -c 'while :; do :; done' &
-  p=$!
-  pids="$pids $p"
-  echo $p >"$CPU/$G/$1/cgroup.procs"
-  [ "$LAYOUT" = hybrid ] && echo $p >"$V2/$G/$1/cgroup.procs"
-  return 0
-}
 cleanup() {
   command -v tmux >/dev/null && tmux kill-session -t "$SESSION" 2>/dev/null
-  for p in $pids; do kill -9 "$p" 2>/dev/null; done
-  for p in $pids; do wait "$p" 2>/dev/null; done
   if [ -n "$dpid" ]; then kill -TERM "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; fi
-  for d in "$CPU/$G/lat" "$CPU/$G/batch" "$CPU/$G" "$V2/$G/lat" "$V2/$G/batch" "$V2/$G"; do
-    [ -n "$d" ] && [ -d "$d" ] && rmdir "$d" 2>/dev/null
-  done
+  rmgroups
   rm -rf "$T"
-}
-wait_for() { # wait_for SECONDS CMD...: polls CMD every 50 ms
-  limit=$(($1 * 20))
-  shift
-  i=0
-  while [ $i -lt $limit ]; do
-    "$@" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
 }
 trap cleanup EXIT
 

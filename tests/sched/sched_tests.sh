@@ -10,35 +10,12 @@
 set -u
 ALCOVE=${ALCOVE:-alcove}
 BOUND_S=${BOUND_S:-5}
-CG=/sys/fs/cgroup
 T=$(mktemp -d /tmp/alcove-sched-tests.XXXXXX)
 G=alcove-sched-test
-n=0
-failed=0
-pids=""
+TAP_NAME=sched
+# shellcheck source=../lib/schedgroups.sh
+. "$(dirname "$0")/../lib/schedgroups.sh"
 
-if grep -q " $CG/unified cgroup2 " /proc/mounts; then
-  LAYOUT=hybrid V2=$CG/unified CPU=$CG/cpu
-elif grep -q " $CG cgroup2 " /proc/mounts; then
-  LAYOUT=v2 V2=$CG CPU=$CG
-else
-  LAYOUT=v1 V2= CPU=$CG/cpu
-fi
-
-ok() { n=$((n + 1)); echo "ok $n - sched[$LAYOUT]: $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - sched[$LAYOUT]: $1 # $2"; }
-check() { desc=$1 detail=$2; shift 2; if "$@"; then ok "$desc"; else not_ok "$desc" "$detail"; fi; }
-
-# quota GROUP: the group's quota in us, or "max".
-quota() {
-  if [ "$LAYOUT" = v2 ]; then
-    q=$(cut -d' ' -f1 "$CPU/$G/$1/cpu.max")
-  else
-    q=$(cat "$CPU/$G/$1/cpu.cfs_quota_us")
-    [ "$q" = -1 ] && q=max
-  fi
-  echo "$q"
-}
 settings() { # settings GROUP: every file the daemon may change, in one line
   if [ "$LAYOUT" = v2 ]; then
     echo "$(cat $CPU/$G/$1/cpu.max) $(cat $CPU/$G/$1/cpu.weight) $(cat $CPU/$G/$1/cpu.idle 2>/dev/null) $(cat $CPU/$G/$1/cpu.max.burst 2>/dev/null)"
@@ -49,48 +26,9 @@ settings() { # settings GROUP: every file the daemon may change, in one line
 set_quota() { # set_quota GROUP US
   if [ "$LAYOUT" = v2 ]; then echo "$2 100000" >"$CPU/$G/$1/cpu.max"; else echo "$2" >"$CPU/$G/$1/cpu.cfs_quota_us"; fi
 }
-mkgroups() {
-  if [ "$LAYOUT" = v2 ]; then
-    echo +cpu >$CG/cgroup.subtree_control
-    mkdir -p $CG/$G && echo +cpu >$CG/$G/cgroup.subtree_control
-  fi
-  for g in lat batch; do
-    mkdir -p "$CPU/$G/$g"
-    [ "$LAYOUT" = hybrid ] && mkdir -p "$V2/$G/$g"
-  done
-}
-# spawn GROUP: a busy loop placed in GROUP in every hierarchy.
-spawn() {
-  sh -c 'while :; do :; done' &
-  p=$!
-  pids="$pids $p"
-  echo $p >"$CPU/$G/$1/cgroup.procs"
-  [ "$LAYOUT" = hybrid ] && echo $p >"$V2/$G/$1/cgroup.procs"
-  return 0
-}
-stop_all() {
-  for p in $pids; do kill -9 "$p" 2>/dev/null; done
-  for p in $pids; do wait "$p" 2>/dev/null; done
-  pids=""
-}
 cleanup() {
-  stop_all
-  for d in "$CPU/$G/lat" "$CPU/$G/batch" "$CPU/$G" "$V2/$G/lat" "$V2/$G/batch" "$V2/$G"; do
-    [ -n "$d" ] && [ -d "$d" ] && rmdir "$d" 2>/dev/null
-  done
+  rmgroups
   rm -rf "$T"
-}
-# wait_for SECONDS CMD...: polls CMD every 50 ms; returns 0 as soon as it holds.
-wait_for() {
-  limit=$(($1 * 20))
-  shift
-  i=0
-  while [ $i -lt $limit ]; do
-    "$@" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
 }
 batch_cut() { q=$(quota batch); [ "$q" != max ] && [ "$q" -lt "$batch0" ]; }
 lat_raised() { q=$(quota lat); [ "$q" = max ] || [ "$q" -gt 20000 ]; }

@@ -2,6 +2,6 @@
 # batch group; the batch cut, recovery, log, vanishing group and SIGTERM
 # restore of tests/sched/sched_tests.sh, with TCG-sized bounds.
 # vm-arch: x86_64 aarch64 armv7
-# vm-files: tests/sched/sched_tests.sh:/tests/sched_tests.sh
+# vm-files: tests/sched/sched_tests.sh:/tests/sched/sched_tests.sh tests/lib/schedgroups.sh:/tests/lib/schedgroups.sh
 # vm-timeout: 200
-ALCOVE=alcove BOUND_S=20 sh /tests/sched_tests.sh
+ALCOVE=alcove BOUND_S=20 sh /tests/sched/sched_tests.sh
