@@ -7,13 +7,10 @@ bin=$1
 label=${2:-$(basename "$bin")}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
+TAP_NAME="cli[$label]"
+# shellcheck source=../lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
-report() { # report OK NAME [DETAIL]
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - cli[$label]: $2"
-  else echo "not ok $n - cli[$label]: $2${3:+ # $3}"; failed=$((failed + 1)); fi
-}
 
 # run ARGS...: sets rc, out, err
 run() { "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }

@@ -6,12 +6,9 @@
 set -u
 bin=$1 build=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-report() { # report OK NAME [DETAIL]
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - docs: $2"
-  else echo "not ok $n - docs: $2${3:+ # $3}"; failed=$((failed + 1)); fi
-}
+TAP_NAME="docs"
+# shellcheck source=../lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 flags_of() { grep -oE '(^|[ ,\[])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,[]//' | sort -u; }
 documented() { # documented PAGE TOKEN...: prints the tokens PAGE lacks as *TOKEN*
   local page=$1 t

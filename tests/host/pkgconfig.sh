@@ -6,8 +6,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 stage=$PWD/build/stage
-n=0 failed=0
-report() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - pkgconfig: $2"; else echo "not ok $n - pkgconfig: $2 # $3"; failed=$((failed + 1)); fi; }
+TAP_NAME="pkgconfig"
+# shellcheck source=../lib/tap.sh
+. tests/lib/tap.sh
 
 rm -rf "$stage"
 meson install -C build/x86_64-musl --destdir "$stage" >"$stage.log" 2>&1

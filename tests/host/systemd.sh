@@ -8,8 +8,9 @@ bin=$(readlink -f "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-report() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - systemd: $2"; else echo "not ok $n - systemd: $2 # $3"; failed=$((failed + 1)); fi; }
+TAP_NAME="systemd"
+# shellcheck source=../lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 # Verify a copy whose ExecStart names the binary under test.
 sed "s|/usr/bin/alcove|$bin|" "$top/board/systemd/alcove-sched.service" >"$tmp/alcove-sched.service"
