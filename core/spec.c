@@ -65,6 +65,29 @@ int alc_spec_init_default(struct alc_spec *spec)
 	return r;
 }
 
+void alc_seccomp_free(struct alc_seccomp *sc)
+{
+	if (!sc)
+		return;
+	strv_free(sc->archs, sc->n_archs);
+	for (size_t i = 0; i < sc->n_rules; i++) {
+		strv_free(sc->rules[i].names, sc->rules[i].n_names);
+		free(sc->rules[i].args);
+	}
+	free(sc->rules);
+	free(sc);
+}
+
+static void hooks_free(struct alc_hook *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].path);
+		strv_free(h[i].args, h[i].n_args);
+		strv_free(h[i].env, h[i].n_env);
+	}
+	free(h);
+}
+
 void alc_spec_free(struct alc_spec *spec)
 {
 	struct alc_process *p = &spec->process;
@@ -96,6 +119,16 @@ void alc_spec_free(struct alc_spec *spec)
 	free(spec->root_path);
 	free(spec->hostname);
 	free(spec->cgroup_path);
+	alc_seccomp_free(spec->seccomp);
+	for (size_t i = 0; i < spec->n_devices; i++)
+		free(spec->devices[i].path);
+	free(spec->devices);
+	free(spec->dev_rules);
+	free(spec->apparmor_profile);
+	free(spec->selinux_label);
+	for (int i = 0; i < ALC_HOOK_PHASES; i++)
+		hooks_free(spec->hooks[i], spec->n_hooks[i]);
+	free(spec->annotations_json);
 	memset(spec, 0, sizeof(*spec));
 }
 

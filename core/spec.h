@@ -72,6 +72,68 @@ struct alc_resources {
 	size_t n_io;
 };
 
+/* One OCI linux.seccomp rule: the syscalls it names, an action
+ * (SCMP_ACT_* value as libseccomp defines it) and argument comparisons. */
+struct alc_seccomp_arg {
+	unsigned index;
+	uint64_t value, value_two;
+	int op; /* enum scmp_compare (SCMP_CMP_NE .. SCMP_CMP_MASKED_EQ) */
+};
+
+struct alc_seccomp_rule {
+	char **names;
+	size_t n_names;
+	uint32_t action;
+	struct alc_seccomp_arg *args;
+	size_t n_args;
+};
+
+struct alc_seccomp {
+	uint32_t default_action; /* SCMP_ACT_*, errno already folded in */
+	char **archs;		 /* "SCMP_ARCH_X86_64", ... */
+	size_t n_archs;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+	struct alc_seccomp_rule *rules;
+	size_t n_rules;
+};
+
+/* An OCI linux.devices entry: a node made in the container's /dev. */
+struct alc_device {
+	char *path;
+	char type; /* 'c', 'b', 'u' or 'p' */
+	int64_t major, minor;
+	uint32_t mode; /* file mode bits; 0666 when not given */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* An OCI linux.resources.devices rule; major/minor -1 match any. */
+struct alc_dev_rule {
+	bool allow;
+	char type; /* 'a', 'c' or 'b' */
+	int64_t major, minor;
+	char access[4]; /* subset of "rwm" */
+};
+
+/* An OCI hook: an absolute path, argv (argv[0] included), env, and a
+ * timeout in seconds (0 = none). */
+struct alc_hook {
+	char *path;
+	char **args, **env;
+	size_t n_args, n_env;
+	int timeout;
+};
+
+enum alc_hook_phase {
+	ALC_HOOK_PRESTART,
+	ALC_HOOK_CREATE_RUNTIME,
+	ALC_HOOK_CREATE_CONTAINER, /* run by the container process, before pivot_root */
+	ALC_HOOK_START_CONTAINER,  /* run by the container process, before exec */
+	ALC_HOOK_POSTSTART,
+	ALC_HOOK_POSTSTOP,
+	ALC_HOOK_PHASES
+};
+
 struct alc_process {
 	char **args;
 	size_t n_args;
@@ -106,6 +168,25 @@ struct alc_spec {
 	struct alc_sysctl *sysctl;
 	size_t n_sysctl;
 	char *cgroup_path; /* relative to each hierarchy's root */
+
+	/* OCI fields beyond what alcove run sets (config.json, services). */
+	struct alc_seccomp *seccomp; /* NULL: no filter */
+	struct alc_device *devices;  /* extra nodes in /dev */
+	size_t n_devices;
+	struct alc_dev_rule *dev_rules; /* cgroup device access, in order */
+	size_t n_dev_rules;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+	bool has_personality;
+	unsigned long personality; /* PER_LINUX or PER_LINUX32 */
+	bool has_time_offsets;
+	int64_t time_offset_mono_s, time_offset_boot_s; /* CLONE_NEWTIME offsets */
+	uint32_t time_offset_mono_ns, time_offset_boot_ns;
+	char *apparmor_profile, *selinux_label; /* accepted; logged if no LSM */
+	bool terminal;				/* process.terminal: a pty on stdio */
+	struct alc_hook *hooks[ALC_HOOK_PHASES];
+	size_t n_hooks[ALC_HOOK_PHASES];
+	char *annotations_json; /* the raw annotations object, for state */
 };
 
 /* Fills spec with the OCI default template: pid, mount, uts, ipc and net
@@ -113,6 +194,9 @@ struct alc_spec {
  * NET_BIND_SERVICE); no_new_privs; NOFILE 1024; the default masked and
  * read-only paths; PATH in env. Returns 0 or -ENOMEM. */
 int alc_spec_init_default(struct alc_spec *spec);
+
+/* Frees a seccomp profile and everything it owns. */
+void alc_seccomp_free(struct alc_seccomp *sc);
 
 /* Frees everything the spec owns and zeroes it. */
 void alc_spec_free(struct alc_spec *spec);
