@@ -30,6 +30,35 @@ static void rfc3339_now(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
+/* The mounts alcove's rootfs setup always makes (core/rootfs.c: /proc,
+ * a tmpfs /dev with devpts, shm and mqueue, /sys) leave the config's list:
+ * mounting them twice fails (sysfs without a network namespace) or hides
+ * the device nodes. */
+static void drop_builtin_mounts(struct alc_spec *spec)
+{
+	static const char *const builtin[][2] = {
+		{ "/proc", "proc" },	 { "/dev", "tmpfs" },	      { "/dev/pts", "devpts" },
+		{ "/dev/shm", "tmpfs" }, { "/dev/mqueue", "mqueue" }, { "/sys", "sysfs" },
+	};
+	size_t k = 0;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct alc_mount *m = &spec->mounts[i];
+		bool drop = false;
+		for (size_t b = 0; !drop && b < sizeof(builtin) / sizeof(*builtin); b++)
+			drop = m->target && m->type && !strcmp(m->target, builtin[b][0]) &&
+			       !strcmp(m->type, builtin[b][1]);
+		if (!drop) {
+			spec->mounts[k++] = *m;
+			continue;
+		}
+		free(m->source);
+		free(m->target);
+		free(m->type);
+		free(m->data);
+	}
+	spec->n_mounts = k;
+}
+
 /* Loads the bundle's config and fits it to this container. */
 static int load_spec(const char *bundle, const char *id, const struct oci_create_opts *o,
 		     struct alc_spec *spec, alc_err *err)
@@ -37,6 +66,7 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	int r = oci_config_load(bundle, spec, err);
 	if (r < 0)
 		return r;
+	drop_builtin_mounts(spec);
 	if (spec->terminal && !o->console_socket)
 		r = alc_err_setx(err, EINVAL,
 				 "process.terminal is true: --console-socket is required");
