@@ -92,7 +92,10 @@ void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
 					    .err = -r,
 					    .exit_code = r == -ENOENT ? 127 : 126 };
 		snprintf(m.text, sizeof(m.text), "exec %s: %s%s", spec->process.args[0],
-			 strerror(-r), r == -ENOENT ? " (not found in the container's PATH)" : "");
+			 strerror(-r),
+			 r == -ENOENT && !strchr(spec->process.args[0], '/')
+				 ? " (not found in the container's PATH)"
+				 : "");
 	}
 	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 || r < 0)
 		_exit(m.exit_code ? m.exit_code : 125);
