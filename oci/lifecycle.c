@@ -117,7 +117,7 @@ static int make_fifo(const char *root, const char *id, alc_err *err)
 static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 		      const struct alc_spec *spec, const struct alc_container *c, alc_err *err)
 {
-	char created[64], cfg[PATH_MAX];
+	char created[64], cfg[PATH_MAX + 16];
 	memset(st, 0, sizeof(*st));
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	st->status = OCI_CREATED;
