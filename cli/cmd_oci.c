@@ -36,7 +36,7 @@ static int parse_create(const struct oci_cmd *cmd, int argc, char **argv, struct
 		{ "--no-subreaper", 0, OCI_OPT_BOOL, &unused },
 		{ NULL, 0, 0, NULL },
 	};
-	char **pos;
+	char **pos = NULL;
 	int npos, rc = oci_cli_begin(cmd, argc, argv);
 	if (rc < 0)
 		rc = oci_cli_parse(cmd, opts, argc, argv, &pos, &npos);
@@ -118,7 +118,7 @@ static int id_only(const struct oci_cmd *cmd, const struct oci_opt *opts, int ar
 		   char **id)
 {
 	static const struct oci_opt none[] = { { NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	int npos, rc = oci_cli_begin(cmd, argc, argv);
 	if (rc < 0)
 		rc = oci_cli_parse(cmd, opts ? opts : none, argc, argv, &pos, &npos);
@@ -172,7 +172,7 @@ int cmd_oci_kill(int argc, char **argv)
 	bool all = false;
 	const struct oci_opt opts[] = { { "--all", 'a', OCI_OPT_BOOL, &all },
 					{ NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	int npos, sig = SIGTERM, rc = oci_cli_begin(&cmd, argc, argv);
 	alc_err err = { 0 };
 	if (rc < 0)
