@@ -17,7 +17,7 @@ int cmd_oci_exec(int argc, char **argv)
 	static const struct oci_cmd cmd = {
 		"exec", "[OPTIONS] ID [COMMAND [ARG...]]",
 		"  -p, --process FILE      the process as an OCI process object (JSON)\n"
-		"  -t, --tty               allocate a pty (needs --console-socket)\n"
+		"  -t, --tty               allocate a pty (its master: --console-socket, or ours)\n"
 		"  -d, --detach            return once the process has started\n"
 		"  --pid-file FILE         write the process's pid to FILE\n"
 		"  --console-socket PATH   send the pty master there\n"

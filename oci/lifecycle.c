@@ -67,7 +67,7 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	if (r < 0)
 		return r;
 	drop_builtin_mounts(spec);
-	if (spec->terminal && !o->console_socket)
+	if (spec->terminal && !o->console_socket && !o->use_console_fd)
 		r = alc_err_setx(err, EINVAL,
 				 "process.terminal is true: --console-socket is required");
 	else if (!spec->terminal && o->console_socket)
@@ -152,7 +152,8 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 	_cleanup_close_ int console = -1;
 	if (o->console_socket && (console = alc_pty_connect(o->console_socket, err)) < 0)
 		return console;
-	struct alc_spawn_opts so = { .park_fd = fifo, .console_fd = console };
+	struct alc_spawn_opts so = { .park_fd = fifo,
+				     .console_fd = o->use_console_fd ? o->console_fd : console };
 	struct alc_runtime_opts ro = { .spawn = &so };
 	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
 	int r = alc_container_create(c, spec, &ro, err);
@@ -183,7 +184,7 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 }
 
 static int create_pid(const char *root, const char *id, const struct oci_create_opts *o, pid_t *pid,
-		      alc_err *err)
+		      bool *terminal, alc_err *err)
 {
 	char bundle[PATH_MAX];
 	struct alc_spec spec;
@@ -200,6 +201,7 @@ static int create_pid(const char *root, const char *id, const struct oci_create_
 		alc_spec_free(&spec);
 		return lock;
 	}
+	*terminal = spec.terminal;
 	r = create_locked(root, id, bundle, o, &spec, &c, pid, err);
 	if (r < 0)
 		oci_state_remove(root, id, NULL); /* the first error is the one to report */
@@ -210,7 +212,8 @@ static int create_pid(const char *root, const char *id, const struct oci_create_
 int oci_create(const char *root, const char *id, const struct oci_create_opts *o, alc_err *err)
 {
 	pid_t pid;
-	return create_pid(root, id, o, &pid, err);
+	bool terminal;
+	return create_pid(root, id, o, &pid, &terminal, err);
 }
 
 /* Opens the FIFO for reading (which lets the parked writer through) and
@@ -334,17 +337,30 @@ int oci_run(const char *root, const char *id, const struct oci_create_opts *o, b
 	    int *exit_code, alc_err *err)
 {
 	pid_t pid = -1;
+	bool terminal = false;
+	int sv[2] = { -1, -1 };
+	struct oci_create_opts fg = *o;
 	*exit_code = 125;
-	int r = create_pid(root, id, o, &pid, err);
+	/* In the foreground without a console socket, a terminal is ours. */
+	if (!detach && !o->console_socket) {
+		int r = oci_console_pair(sv, err);
+		if (r < 0)
+			return r;
+		fg.use_console_fd = true;
+		fg.console_fd = sv[1];
+	}
+	_cleanup_close_ int local = sv[0], remote = sv[1];
+	int r = create_pid(root, id, &fg, &pid, &terminal, err);
+	_cleanup_close_ int master = -1;
+	if (r == 0 && terminal && local >= 0 && (master = alc_pty_recv_fd(local, err)) < 0)
+		r = master;
+	if (r == 0 && (r = oci_start(root, id, err)) < 0)
+		oci_delete(root, id, true, NULL); /* report why start failed */
 	if (r < 0)
 		return r;
-	if ((r = oci_start(root, id, err)) < 0) {
-		oci_delete(root, id, true, NULL); /* report why start failed */
-		return r;
-	}
 	*exit_code = 0;
 	if (detach)
 		return 0;
-	*exit_code = oci_wait_forward(pid);
+	*exit_code = master >= 0 ? oci_console_proxy(master, pid) : oci_wait_forward(pid);
 	return oci_delete(root, id, true, err);
 }

@@ -302,6 +302,29 @@ report $? "--console-socket receives the pty master; typed commands run on the c
   "rc=$rc rr=$rr $(cat "$tmp/err" "$tmp/console.out")"
 A delete --force t1 >/dev/null 2>&1
 
+mkb e1 sleep 1000
+A run -d --bundle "$tmp/e1" e1 </dev/null >/dev/null 2>&1
+python3 "$here/console_recv.py" "$tmp/exec.sock" 'tty >/tmp/exectty; exit 4' >"$tmp/console.out" 2>&1 &
+recv=$!
+poll 5 test -S "$tmp/exec.sock"
+A exec -d -t --console-socket "$tmp/exec.sock" e1 sh </dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+wait $recv
+rr=$?
+[ "$rc" -eq 0 ] && [ "$rr" -eq 0 ] && poll 5 test -s "$tmp/e1/rootfs/tmp/exectty" &&
+  grep -q '^/dev/pts/' "$tmp/e1/rootfs/tmp/exectty"
+report $? "exec -t --console-socket: the process's tty master reaches the socket" \
+  "rc=$rc rr=$rr $(cat "$tmp/err" "$tmp/console.out")"
+run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo ex-$((6*7)); exit 6\n' -- "$bin" --root "$root" exec -t e1 sh
+[ "$rc" -eq 6 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *ex-42* ]]
+report $? "exec -t in the foreground proxies our terminal; the status propagates" "rc=$rc out=$out"
+A delete --force e1 >/dev/null 2>&1
+mkb t2 sh
+edit t2 '.process.terminal = true'
+run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo run-$((6*7)); exit 5\n' -- "$bin" --root "$root" run --bundle "$tmp/t2" t2
+[ "$rc" -eq 5 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *run-42* ]] && [ -z "$(left t2)" ]
+report $? "run of a terminal container in the foreground proxies our terminal" "rc=$rc out=$out left:$(left t2)"
+
 # --- preserve-fds and LISTEN_FDS ---------------------------------------------------------
 mkb p1 sh -c 'echo via-fd3 >&3; echo "$LISTEN_FDS:$LISTEN_PID" >&3; [ -e /proc/self/fd/4 ] && echo fd4-open >&3; true'
 run_cmd A run --preserve-fds 1 --bundle "$tmp/p1" p1 3>"$tmp/fd3" 4>"$tmp/fd4"
