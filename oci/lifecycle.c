@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -59,6 +60,39 @@ static void drop_builtin_mounts(struct alc_spec *spec)
 	spec->n_mounts = k;
 }
 
+/* A "cgroup" mount (podman, containerd's CRI) as the host can give it: on
+ * pure v2 the cgroup2 filesystem (rooted at the container's group with a
+ * cgroup namespace); on hybrid and v1 hosts, where a bare "cgroup" mount
+ * is refused, the host's tree bound read-only, which is what a cgroup2
+ * mount without a cgroup namespace shows anyway. */
+static int fit_cgroup_mounts(struct alc_spec *spec)
+{
+	char v2[256];
+	bool pure_v2 = alc_cg_detect("/sys/fs/cgroup", v2, sizeof(v2)) == ALC_CG_V2;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct alc_mount *m = &spec->mounts[i];
+		if (!m->type || strcmp(m->type, "cgroup"))
+			continue;
+		char *type = strdup(pure_v2 ? "cgroup2" : "none");
+		char *src = strdup(pure_v2 ? "cgroup2" : "/sys/fs/cgroup");
+		if (!type || !src) {
+			free(type);
+			free(src);
+			return -ENOMEM;
+		}
+		free(m->type);
+		free(m->source);
+		m->type = pure_v2 ? type : NULL;
+		m->source = src;
+		if (!pure_v2) {
+			free(type);
+			m->flags = MS_BIND | MS_REC | MS_RDONLY |
+				   (m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC));
+		}
+	}
+	return 0;
+}
+
 /* Loads the bundle's config and fits it to this container. */
 static int load_spec(const char *bundle, const char *id, const struct oci_create_opts *o,
 		     struct alc_spec *spec, alc_err *err)
@@ -67,10 +101,11 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	if (r < 0)
 		return r;
 	drop_builtin_mounts(spec);
-	if (spec->terminal && !o->console_socket && !o->use_console_fd)
+	r = fit_cgroup_mounts(spec);
+	if (r == 0 && spec->terminal && !o->console_socket && !o->use_console_fd)
 		r = alc_err_setx(err, EINVAL,
 				 "process.terminal is true: --console-socket is required");
-	else if (!spec->terminal && o->console_socket)
+	else if (r == 0 && !spec->terminal && o->console_socket)
 		r = alc_err_setx(err, EINVAL,
 				 "--console-socket given but process.terminal is false");
 	if (r == 0 && !(spec->name = strdup(id)))
@@ -154,7 +189,7 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 		return console;
 	struct alc_spawn_opts so = { .park_fd = fifo,
 				     .console_fd = o->use_console_fd ? o->console_fd : console };
-	struct alc_runtime_opts ro = { .spawn = &so };
+	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
 	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
 	int r = alc_container_create(c, spec, &ro, err);
 	if (r < 0)

@@ -105,6 +105,10 @@ run_cmd A start c1
 report $? "start twice fails with a one-line error" "rc=$rc err=$err"
 grep -q "^1:.*/$cgp/c1\|^0::/$cgp/c1$" "/proc/$pid/cgroup"
 report $? "the process runs in the cgroup from linux.cgroupsPath" "$(cat "/proc/$pid/cgroup" 2>&1 | tr '\n' ' ')"
+if hybrid; then
+  grep -q "cpuacct:/$cgp/c1$" "/proc/$pid/cgroup" && grep -q "freezer:/$cgp/c1$" "/proc/$pid/cgroup"
+  report $? "on hybrid it joins every v1 hierarchy, as runc (containerd reads stats there)" "$(tr '\n' ' ' <"/proc/$pid/cgroup")"
+fi
 
 # --- ps, exec ------------------------------------------------------------------
 run_cmd A ps --format=json c1
@@ -324,6 +328,13 @@ edit t2 '.process.terminal = true'
 run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo run-$((6*7)); exit 5\n' -- "$bin" --root "$root" run --bundle "$tmp/t2" t2
 [ "$rc" -eq 5 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *run-42* ]] && [ -z "$(left t2)" ]
 report $? "run of a terminal container in the foreground proxies our terminal" "rc=$rc out=$out left:$(left t2)"
+
+mkb g1 sh -c 'ls /sys/fs/cgroup | tr "\n" " "; touch /sys/fs/cgroup/x 2>/dev/null && echo writable; true'
+edit g1 '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+  "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+run_cmd A run --bundle "$tmp/g1" g1
+[ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
+report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
 
 # --- preserve-fds and LISTEN_FDS ---------------------------------------------------------
 mkb p1 sh -c 'echo via-fd3 >&3; echo "$LISTEN_FDS:$LISTEN_PID" >&3; [ -e /proc/self/fd/4 ] && echo fd4-open >&3; true'
