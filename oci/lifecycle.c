@@ -175,6 +175,28 @@ static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 	return 0;
 }
 
+struct hook_ctx {
+	const char *id, *bundle;
+};
+
+/* The prestart and createRuntime hooks, with the state (status creating).
+ * MERGE(oci-sec): this has the signature of alc_runtime_opts.runtime_hooks,
+ * which runs them before pivot_root as the spec orders; once that is here,
+ * set ro.runtime_hooks = runtime_hooks (arg: the hook_ctx) in
+ * create_locked and drop the call after alc_container_create. */
+static int runtime_hooks(const struct alc_container *c, const struct alc_spec *spec, void *arg,
+			 alc_err *err)
+{
+	const struct hook_ctx *h = arg;
+	struct oci_state st = { .status = OCI_CREATING, .pid = c->child.pid };
+	snprintf(st.id, sizeof(st.id), "%s", h->id);
+	st.bundle = (char *)h->bundle; /* borrowed: not freed here */
+	st.rootfs = spec->root_path;
+	st.annotations_json = spec->annotations_json;
+	int r = oci_run_hooks(spec, ALC_HOOK_PRESTART, &st, err);
+	return r < 0 ? r : oci_run_hooks(spec, ALC_HOOK_CREATE_RUNTIME, &st, err);
+}
+
 /* Everything after the lock: fifo, console, cgroup and process, state,
  * hooks, pid file. On failure the caller removes the state directory. */
 static int create_locked(const char *root, const char *id, const char *bundle,
@@ -191,17 +213,16 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 				     .console_fd = o->use_console_fd ? o->console_fd : console };
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
 	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
+	struct hook_ctx hooks = { id, bundle };
 	int r = alc_container_create(c, spec, &ro, err);
 	if (r < 0)
 		return r;
-	struct oci_state st;
-	r = fill_state(&st, id, bundle, spec, c, err);
+	struct oci_state st = { 0 };
+	r = runtime_hooks(c, spec, &hooks, err); /* MERGE(oci-sec): see runtime_hooks */
+	if (r == 0)
+		r = fill_state(&st, id, bundle, spec, c, err);
 	if (r == 0)
 		r = oci_state_save(root, &st, err);
-	if (r == 0)
-		r = oci_run_hooks(spec, ALC_HOOK_PRESTART, &st, err);
-	if (r == 0)
-		r = oci_run_hooks(spec, ALC_HOOK_CREATE_RUNTIME, &st, err);
 	if (r == 0 && o->pid_file)
 		r = oci_write_pid_file(o->pid_file, c->child.pid, err);
 	oci_state_free(&st);
