@@ -217,6 +217,19 @@ run_cmd A delete --force d1
 [ "$rc" -eq 0 ]
 report $? "delete --force of a container already gone succeeds (as runc)" "rc=$rc err=$err"
 
+# A recycled pid: the state names a live process that is not the container's.
+mkb u1 sleep 1000
+A run -d --bundle "$tmp/u1" u1 </dev/null >/dev/null 2>&1
+A kill u1 KILL
+poll 5 sh -c "[ \"\$($bin --root $root state u1 | jq -r .status)\" = stopped ]"
+sleep 300 &
+victim=$!
+jq --argjson p "$victim" '.pid = $p' "$root/u1/state.json" >"$tmp/s" && mv "$tmp/s" "$root/u1/state.json"
+run_cmd A kill u1 KILL
+[ "$(status_of u1)" = stopped ] && [ "$rc" -eq 1 ] && A delete u1 && kill -0 "$victim"
+report $? "a recycled pid (start time differs) counts as stopped; kill and delete leave it alone" "rc=$rc err=$err"
+kill "$victim"
+
 # --- run in the foreground --------------------------------------------------------------
 mkb r1 sh -c 'echo out-$((6*7)); exit 9'
 run_cmd A run --bundle "$tmp/r1" r1
