@@ -142,7 +142,8 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (setup_inside(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
+	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &err) < 0 ||
+	    alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);

@@ -5,6 +5,7 @@
 #define ALC_SPAWN_OCI_H
 
 #include "err.h"
+#include "spawn.h"
 #include "spec.h"
 
 /* With spec->terminal and a console socket: allocates the pty in the
@@ -27,5 +28,18 @@ void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
  * capabilities, no_new_privs, cwd, fds past the preserved ones closed on
  * exec. Returns 0 or -errno. */
 int alc_spawn_child_credentials(const struct alc_spec *spec, alc_err *err);
+
+/* Opens the namespaces spec->ns_join names (linux.namespaces[].path) into
+ * so->ns_fd; a pid namespace is entered for our children here (its fd goes
+ * to *pid_ns, with our own in *own_pid_ns to return to). Joining a user
+ * namespace by path is refused. Returns 0 or -errno. */
+int alc_spawn_ns_open(const struct alc_spec *spec, struct alc_spawn_opts *so, int *own_pid_ns,
+		      alc_err *err);
+
+/* Leaves the pid namespace entered for our children and closes the fds. */
+void alc_spawn_ns_close(struct alc_spawn_opts *so, int own_pid_ns);
+
+/* In the child: joins each opened namespace; returns 0 or -errno. */
+int alc_spawn_ns_join(const struct alc_spawn_opts *so, alc_err *err);
 
 #endif

@@ -349,6 +349,20 @@ run_cmd A run --bundle "$tmp/g1" g1
 [ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
 report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
 
+# linux.namespaces[].path: the container (and exec) join an existing one.
+unshare --net --uts sh -c 'hostname ns-holder; exec sleep 300' &
+holder=$!
+poll 5 sh -c "[ \"\$(readlink /proc/$holder/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+want=$(readlink "/proc/$holder/ns/net")
+mkb n1 sh -c 'readlink /proc/self/ns/net; exec sleep 1000'
+edit n1 ".linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}]"
+A run -d --bundle "$tmp/n1" n1 </dev/null >"$tmp/n1.out" 2>&1
+run_cmd A exec n1 readlink /proc/self/ns/net
+poll 5 grep -qF "$want" "$tmp/n1.out" && [ "$out" = "$want" ]
+report $? "a namespace path is joined by the container and by exec" "want=$want init=$(cat "$tmp/n1.out") exec=$out err=$err"
+A delete --force n1 >/dev/null 2>&1
+kill "$holder"
+
 # --- preserve-fds and LISTEN_FDS ---------------------------------------------------------
 mkb p1 sh -c 'echo via-fd3 >&3; echo "$LISTEN_FDS:$LISTEN_PID" >&3; [ -e /proc/self/fd/4 ] && echo fd4-open >&3; true'
 run_cmd A run --preserve-fds 1 --bundle "$tmp/p1" p1 3>"$tmp/fd3" 4>"$tmp/fd4"
