@@ -25,11 +25,8 @@ int alc_spawn_terminal(const struct alc_spec *spec, int console_fd, alc_err *err
 	int r = alc_pty_open(&master, &slave, err);
 	if (r < 0)
 		return r;
-	/* The process's user owns its terminal, as a login would give it. */
-	if (fchown(slave, spec->process.uid, spec->process.gid) < 0 && errno != EINVAL)
-		r = alc_err_set(err, errno, "chown the pty slave");
-	if (r == 0)
-		r = alc_pty_send_fd(console_fd, master, err);
+	/* Opened with the process's final credentials, the slave is its own. */
+	r = alc_pty_send_fd(console_fd, master, err);
 	close(master);
 	if (r == 0)
 		r = alc_pty_make_ctty(slave, err);
@@ -83,7 +80,7 @@ static void __attribute__((noreturn)) die(int code, const char *what, const char
 	_exit(code);
 }
 
-void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
+void alc_spawn_park(const struct alc_spec *spec, int park_fd, int sock)
 {
 	char path[PATH_MAX], self[64];
 	int r = alc_spawn_resolve(spec, path, sizeof(path));
@@ -119,9 +116,6 @@ void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
 		die(125, "write the exec FIFO", self, errno);
 	close(fd);
 	close(park_fd);
-	environ = spec->process.env;
-	execv(path, spec->process.args);
-	die(errno == ENOENT ? 127 : 126, "exec", path, errno);
 }
 
 int alc_spawn_ns_open(const struct alc_spec *spec, struct alc_spawn_opts *so, int *own_pid_ns,

@@ -349,6 +349,12 @@ run_cmd A run --bundle "$tmp/g1" g1
 [ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
 report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
 
+mkb t3 sh
+edit t3 '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+run_cmd python3 "$here/ptyrun.py" 20 $'echo "owner=$(stat -c %u $(tty)) uid=$(id -u)"; exit\n' -- "$bin" --root "$root" run --bundle "$tmp/t3" t3
+[ "$rc" -eq 0 ] && [[ $out == *"owner=1000 uid=1000"* ]]
+report $? "a terminal belongs to the process's user" "rc=$rc out=$out"
+
 # linux.namespaces[].path: the container (and exec) join an existing one.
 unshare --net --uts sh -c 'hostname ns-holder; exec sleep 300' &
 holder=$!
