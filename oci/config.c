@@ -100,25 +100,20 @@ static int opt_strdup(struct oci_jp *jp, json_object *obj, const char *key, char
 	return r <= 0 ? r : jp_strdup(jp, dst, s);
 }
 
+static int annotation_member(struct oci_jp *jp, const char *key, json_object *v, void *ctx)
+{
+	(void)key;
+	(void)ctx;
+	const char *s;
+	return v ? jp_want_string(jp, v, &s) : jp_fail(jp, "want a string");
+}
+
 /* annotations: string values only; the object is kept as raw JSON. */
 static int parse_annotations(struct oci_jp *jp, json_object *top, struct alc_spec *spec)
 {
-	json_object *a;
-	int r = jp_opt_object(jp, top, "annotations", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "annotations");
-	json_object_object_foreach(a, key, val)
-	{
-		size_t at = jp_key(jp, key);
-		const char *s;
-		r = val ? jp_want_string(jp, val, &s) : jp_fail(jp, "want a string");
-		jp_pop(jp, at);
-		if (r < 0)
-			break;
-	}
-	jp_pop(jp, saved);
-	if (r < 0)
+	int r = jp_each_member(jp, top, "annotations", annotation_member, NULL);
+	json_object *a = jp_get(top, "annotations");
+	if (r < 0 || !a)
 		return r;
 	const char *raw = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
 								    JSON_C_TO_STRING_NOSLASHESCAPE);
