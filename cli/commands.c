@@ -6,7 +6,9 @@
 
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
+	{ "features", cmd_features, "print the OCI features this runtime supports (JSON)" },
 	{ "run", cmd_run, "run a command in a container" },
+	{ "spec", cmd_spec, "write a default OCI config.json into a bundle" },
 	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
 	{ "top", cmd_top, "live view of the groups alcove sched manages" },
 };
