@@ -65,8 +65,14 @@ static int jp_vfail(struct oci_jp *jp, const char *fmt, va_list ap)
 {
 	char msg[256];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	return alc_err_setx(jp->err, EINVAL, "%s: %s: %s", jp->source, jp->len ? jp->path : ".",
-			    msg);
+	int r = alc_err_setx(jp->err, EINVAL, "%s: %s: %s", jp->source, jp->len ? jp->path : ".",
+			     msg);
+	/* Keys and values quoted from the input may hold control characters;
+	 * the message stays one printable line. */
+	for (char *p = jp->err ? jp->err->msg : NULL; p && *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	return r;
 }
 
 int jp_fail(struct oci_jp *jp, const char *fmt, ...)
