@@ -2,6 +2,7 @@
  * alc_spec_init_default also fills in (namespaces, capabilities, rlimits,
  * masked and read-only paths), and a rootless variant. */
 #include "config.h"
+#include "config_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,9 +50,15 @@ static const char default_config[] =
 	"  \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\","
 	"   \"/proc/sysrq-trigger\"]}}";
 
+/* [{containerID 0, hostID host, size 1}], or NULL when out of memory. */
 static json_object *idmap(unsigned long host)
 {
 	json_object *a = json_object_new_array(), *m = json_object_new_object();
+	if (!a || !m) {
+		json_object_put(a);
+		json_object_put(m);
+		return NULL;
+	}
 	json_object_object_add(m, "containerID", json_object_new_int64(0));
 	json_object_object_add(m, "hostID", json_object_new_int64((int64_t)host));
 	json_object_object_add(m, "size", json_object_new_int64(1));
@@ -92,19 +99,45 @@ static void make_rootless(json_object *top, uid_t uid, gid_t gid)
 	}
 }
 
-char *oci_config_default(bool rootless, uid_t uid, gid_t gid)
+/* True when a member or element is missing: a json-c allocation failed
+ * while the tree was built (these trees hold no JSON null). */
+static bool has_hole(json_object *o)
 {
-	json_object *top = json_tokener_parse(default_config);
-	if (!top)
-		return NULL;
-	if (rootless)
-		make_rootless(top, uid, gid);
-	const char *s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_SPACED |
-								    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!o)
+		return true;
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			(void)key;
+			if (has_hole(val))
+				return true;
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			if (has_hole(json_object_array_get_idx(o, i)))
+				return true;
+	}
+	return false;
+}
+
+char *oci_json_render(json_object *top)
+{
 	char *out = NULL;
+	const char *s = has_hole(top)
+				? NULL
+				: json_object_to_json_string_ext(
+					  top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s && asprintf(&out, "%s\n", s) < 0)
 		out = NULL;
 	json_object_put(top);
 	return out;
+}
+
+char *oci_config_default(bool rootless, uid_t uid, gid_t gid)
+{
+	json_object *top = json_tokener_parse(default_config);
+	if (top && rootless)
+		make_rootless(top, uid, gid);
+	return oci_json_render(top);
 }
