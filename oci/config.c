@@ -51,7 +51,7 @@ int oci_json_parse(const char *text, const char *source, json_object **out, alc_
 	if (!o || e != json_tokener_success) {
 		unsigned line, col;
 		json_object_put(o);
-		line_col(text, end ? end - 1 : 0, &line, &col);
+		line_col(text, end, &line, &col); /* end: where json-c stopped */
 		return alc_err_setx(err, EINVAL, "%s:%u:%u: malformed JSON: %s", source, line, col,
 				    e == json_tokener_success ? "no value"
 							      : json_tokener_error_desc(e));
@@ -148,10 +148,10 @@ int oci_config_parse(const char *text, const char *source, struct alc_spec *spec
 {
 	json_object *top;
 	memset(spec, 0, sizeof(*spec));
-	spec->res.cpu_period_us = 100000;
 	int r = oci_json_parse(text, source, &top, err);
 	if (r < 0)
 		return r;
+	spec->res.cpu_period_us = 100000;
 	struct oci_jp jp;
 	jp_init(&jp, source, err);
 	r = parse_document(&jp, top, spec);

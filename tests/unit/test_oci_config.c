@@ -568,11 +568,11 @@ static void test_malformed_json_reports_line_and_column(void **state)
 	assert_int_equal(oci_config_parse("{\n  \"process\": {\n    \"args\": [\"sh\",]\n",
 					  "c.json", &s, &err),
 			 -EINVAL);
-	assert_string_equal(err.msg, "c.json:3:18: malformed JSON: unexpected character");
+	assert_string_equal(err.msg, "c.json:3:19: malformed JSON: unexpected character");
 	assert_int_equal(oci_config_parse("{\"a\": 1", "c.json", &s, &err), -EINVAL);
-	assert_string_equal(err.msg, "c.json:1:7: malformed JSON: unexpected end of data");
+	assert_string_equal(err.msg, "c.json:1:8: malformed JSON: unexpected end of data");
 	assert_int_equal(oci_config_parse("{} {}", "c.json", &s, &err), -EINVAL);
-	assert_string_equal(err.msg, "c.json:1:3: malformed JSON: unexpected character");
+	assert_string_equal(err.msg, "c.json:1:4: malformed JSON: unexpected character");
 	assert_int_equal(oci_config_parse("[1]", "c.json", &s, &err), -EINVAL);
 	assert_string_equal(err.msg, "c.json: .: want an object");
 	assert_int_equal(oci_config_parse("", "c.json", &s, &err), -EINVAL);
