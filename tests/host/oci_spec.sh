@@ -91,4 +91,40 @@ err=$("$load" "$r" 2>&1)
 [ "$err" = "$r/config.json: .linux.resources.memory.limit: want an integer" ]
 report $? "a string memory limit is refused at .linux.resources.memory.limit" "$err"
 
+# What the real clients and peers write must parse too.
+peer_spec() { # peer_spec NAME COMMAND...: the config COMMAND writes, loaded
+  local d=$tmp/peer-$1
+  shift
+  mkdir -p "$d" && (cd "$d" && "$@" >/dev/null) && out=$("$load" "$d" 2>&1)
+}
+for peer in runc crun; do
+  if ! command -v $peer >/dev/null; then
+    echo "ok - $TAP_NAME: $peer spec parses # SKIP no $peer"
+    continue
+  fi
+  peer_spec $peer $peer spec && grep -qx "args0=sh" <<<"$out" &&
+    grep -qx "root=$tmp/peer-$peer/rootfs" <<<"$out" && grep -qx "caps=0x20000420" <<<"$out"
+  report $? "$peer spec parses: args, root, capabilities" "$out"
+  peer_spec $peer-rootless $peer spec --rootless && grep -qx "userns=1" <<<"$out"
+  report $? "$peer spec --rootless parses with a user namespace" "$out"
+done
+if command -v ctr >/dev/null; then
+  # ctr's default has no args (they come from the image): add some.
+  mkdir -p "$tmp/ctr" && ctr oci spec | jq '.process.args = ["/bin/true"]' >"$tmp/ctr/config.json" &&
+    out=$("$load" "$tmp/ctr" 2>&1) && grep -qx "args0=/bin/true" <<<"$out"
+  report $? "containerd's default spec (ctr oci spec) parses" "$out"
+else
+  echo "ok - $TAP_NAME: containerd's default spec parses # SKIP no ctr"
+fi
+profile=/usr/share/containers/seccomp.json
+if [ -f "$profile" ]; then
+  mkdir -p "$tmp/seccomp" &&
+    jq --slurpfile s "$profile" '.linux.seccomp = $s[0] | .linux.seccomp |= del(.archMap)' \
+      "$b/config.json" | jq '.process.args = ["sh"]' >"$tmp/seccomp/config.json" &&
+    out=$("$load" "$tmp/seccomp" 2>&1)
+  report $? "podman's default seccomp profile ($profile) parses" "$out"
+else
+  echo "ok - $TAP_NAME: podman's default seccomp profile parses # SKIP no $profile"
+fi
+
 [ "$failed" -eq 0 ]
