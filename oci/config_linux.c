@@ -202,6 +202,20 @@ static int parse_seccomp(struct oci_jp *jp, json_object *o, void *ctx)
 	return oci_parse_seccomp(jp, o, ctx);
 }
 
+/* Settings that only a namespace the runtime creates can take. */
+static int check_new_namespaces(struct oci_jp *jp, const struct alc_spec *spec)
+{
+	if ((spec->n_uid_maps || spec->n_gid_maps) && !(spec->ns_flags & CLONE_NEWUSER))
+		return jp_fail_key(jp, spec->n_uid_maps ? "uidMappings" : "gidMappings",
+				   "needs a new user namespace (a \"user\" entry without a path "
+				   "in .linux.namespaces)");
+	if (spec->has_time_offsets && !(spec->ns_flags & CLONE_NEWTIME))
+		return jp_fail_key(jp, "timeOffsets",
+				   "needs a new time namespace (a \"time\" entry without a path "
+				   "in .linux.namespaces)");
+	return 0;
+}
+
 static int parse_linux(struct oci_jp *jp, json_object *lx, void *ctx)
 {
 	struct alc_spec *spec = ctx;
@@ -217,7 +231,7 @@ static int parse_linux(struct oci_jp *jp, json_object *lx, void *ctx)
 	r = r < 0 ? r : jp_sub(jp, lx, "seccomp", parse_seccomp, spec);
 	if (r >= 0 && jp_get(lx, "intelRdt"))
 		r = jp_fail_key(jp, "intelRdt", "Intel RDT is not supported by alcove");
-	return r < 0 ? r : 0;
+	return r < 0 ? r : check_new_namespaces(jp, spec);
 }
 
 int oci_parse_linux(struct oci_jp *jp, json_object *top, struct alc_spec *spec)

@@ -416,6 +416,12 @@ static const struct bad_case bad_cases[] = {
 	  "config.json: .linux.timeOffsets.boottime.nanos: want an integer from 0 to 999999999" },
 	{ "linux.rootfsPropagation", "'sideways'",
 	  "config.json: .linux.rootfsPropagation: unknown propagation \"sideways\"" },
+	{ "linux.uidMappings", "[{'containerID':0,'hostID':1000,'size':1}]",
+	  "config.json: .linux.uidMappings: needs a new user namespace (a \"user\" entry without a "
+	  "path in .linux.namespaces)" },
+	{ "linux.timeOffsets", "{'monotonic':{'secs':10}}",
+	  "config.json: .linux.timeOffsets: needs a new time namespace (a \"time\" entry without a "
+	  "path in .linux.namespaces)" },
 	{ "linux.intelRdt", "{'closID':'x'}",
 	  "config.json: .linux.intelRdt: Intel RDT is not supported by alcove" },
 	{ "linux.maskedPaths", "'/proc'", "config.json: .linux.maskedPaths: want an array" },
