@@ -172,6 +172,41 @@ static void test_features_list_only_what_the_parser_accepts(void **state)
 	json_object_put(f);
 }
 
+/* The config.json podman 4.3 wrote for `podman run --rootfs DIR --network
+ * none /bin/echo hi` (caught by a fake runtime), kept in the corpus. */
+static void test_podman_generated_config_parses_with_its_seccomp_profile(void **state)
+{
+	(void)state;
+	char *text;
+	long n = alc_read_file_at(AT_FDCWD, OCI_CORPUS_DIR "/podman_run.json", &text);
+	assert_true(n > 0);
+	struct alc_spec s;
+	alc_err err = { 0 };
+	if (oci_config_parse(text, "podman_run.json", &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(text);
+	assert_string_equal(s.process.args[0], "/bin/echo");
+	assert_int_equal(s.process.n_rlimits, 2);
+	assert_int_equal(s.res.set, ALC_RES_PIDS);
+	assert_int_equal(s.res.pids, 2048);
+	assert_int_equal(s.n_mounts, 10);
+	size_t binds = 0;
+	for (size_t i = 0; i < s.n_mounts; i++)
+		if (s.mounts[i].flags & MS_BIND) {
+			binds++;
+			assert_int_equal(s.mounts[i].propagation, MS_PRIVATE | MS_REC);
+		}
+	assert_int_equal(binds, 4);
+	assert_non_null(s.seccomp);
+	assert_int_equal(s.seccomp->default_action, 0x00050000U | 38); /* ERRNO(ENOSYS) */
+	assert_int_equal(s.seccomp->n_archs, 3);
+	size_t names = 0;
+	for (size_t i = 0; i < s.seccomp->n_rules; i++)
+		names += s.seccomp->rules[i].n_names;
+	assert_int_equal(names, 437);
+	alc_spec_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every corpus input through the fuzz target, which aborts on a parser
@@ -207,6 +242,7 @@ int main(void)
 		cmocka_unit_test(
 			test_rootless_default_maps_the_caller_and_drops_the_network_namespace),
 		cmocka_unit_test(test_features_list_only_what_the_parser_accepts),
+		cmocka_unit_test(test_podman_generated_config_parses_with_its_seccomp_profile),
 		cmocka_unit_test(test_fuzz_corpus_replays_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
