@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "array.h"
 #include "cleanup.h"
 #include "fileio.h"
 #include "svcdef.h"
+
+#define SVC_FILE_MAX (1 << 20)
 
 static void closedirp(DIR **d)
 {
@@ -45,6 +48,16 @@ static int load_one(int dirfd, const char *dir, const char *file, struct svc_def
 			     "%s: bad service name (1 to %d of A-Z a-z 0-9 _ . @ -, "
 			     "not starting with . or -)",
 			     source, SVC_NAME_MAX);
+		return failed_entry(d, name, source, err.msg);
+	}
+	struct stat st;
+	if (fstatat(dirfd, file, &st, 0) < 0) {
+		alc_err_set(&err, errno, "%s", source);
+		return failed_entry(d, name, source, err.msg);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > SVC_FILE_MAX) { /* no FIFO or device at boot */
+		alc_err_setx(&err, EINVAL, "%s: %s", source,
+			     S_ISREG(st.st_mode) ? "larger than 1 MiB" : "not a regular file");
 		return failed_entry(d, name, source, err.msg);
 	}
 	_cleanup_free_ char *text = NULL;

@@ -323,10 +323,18 @@ static void test_dir_load_keeps_bad_files_as_failed_entries(void **state)
 	snprintf(sub, sizeof(sub), "%s/d.conf", dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
 
+	char fifo[512];
+	snprintf(fifo, sizeof(fifo), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	char big[512];
+	snprintf(big, sizeof(big), "%s/big.conf", dir);
+	write_file(dir, "big.conf", "exec = x\n");
+	assert_int_equal(truncate(big, 2 << 20), 0); /* over the 1 MiB a service file may have */
+
 	struct svc_set set;
 	alc_err err = { 0 };
 	assert_int_equal(svc_dir_load(dir, &set, &err), 0);
-	assert_int_equal(set.n, 6);
+	assert_int_equal(set.n, 8);
 	char want[600];
 	assert_string_equal(set.defs[0].name, "a");
 	snprintf(want, sizeof(want),
@@ -345,21 +353,25 @@ static void test_dir_load_keeps_bad_files_as_failed_entries(void **state)
 		 "with . or -)",
 		 dir);
 	assert_string_equal(set.defs[2].error, want);
-	snprintf(want, sizeof(want), "%s/c.conf: missing exec", dir);
+	snprintf(want, sizeof(want), "%s/big.conf: larger than 1 MiB", dir);
 	assert_string_equal(set.defs[3].error, want);
-	snprintf(want, sizeof(want), "read %s/d.conf: Is a directory", dir);
-	assert_string_equal(set.defs[4].name, "d");
+	snprintf(want, sizeof(want), "%s/c.conf: missing exec", dir);
 	assert_string_equal(set.defs[4].error, want);
-	snprintf(want, sizeof(want), "%s/nul.conf: holds a NUL byte (not a text file)", dir);
+	snprintf(want, sizeof(want), "%s/d.conf: not a regular file", dir);
+	assert_string_equal(set.defs[5].name, "d");
 	assert_string_equal(set.defs[5].error, want);
+	snprintf(want, sizeof(want), "%s/fifo.conf: not a regular file", dir);
+	assert_string_equal(set.defs[6].error, want);
+	snprintf(want, sizeof(want), "%s/nul.conf: holds a NUL byte (not a text file)", dir);
+	assert_string_equal(set.defs[7].error, want);
 	assert_int_equal(svc_set_find(&set, "b"), 1);
 	assert_int_equal(svc_set_find(&set, "zz"), -1);
 	svc_set_free(&set);
 	assert_int_equal(set.n, 0);
 
 	assert_int_equal(rmdir(sub), 0);
-	const char *names[] = { "a.conf", "b.conf",	  "c.conf",  "bad name.conf",
-				"README", ".hidden.conf", "nul.conf" };
+	const char *names[] = { "a.conf",	"b.conf",   "c.conf",	 "bad name.conf", "README",
+				".hidden.conf", "nul.conf", "fifo.conf", "big.conf" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char p[512];
 		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
