@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
 #include "cleanup.h"
 #include "classes.h"
 #include "kvtext.h"
@@ -39,19 +38,17 @@ static int set_str(char **dst, const char *v)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* Appends s (taken, freed on failure) to the NULL-terminated vector *v of *n. */
 static int strv_push(char ***v, size_t *n, char *s)
 {
-	if (!s)
-		return -ENOMEM;
-	if (ALC_PUSH(*v, *n, s) < 0) {
+	char **nv = s ? realloc(*v, (*n + 2) * sizeof(**v)) : NULL;
+	if (!nv) {
 		free(s);
 		return -ENOMEM;
 	}
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v)); /* keep the NULL end */
-	if (!nv)
-		return -ENOMEM;
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
 	*v = nv;
-	(*v)[*n] = NULL;
 	return 0;
 }
 
