@@ -1,14 +1,13 @@
 /* Unit tests for what surrounds the OCI config.json parser: the default
  * config that `alcove spec` writes parses back to the core defaults, the
  * features document lists only what the parser accepts, the memory
- * reservation reaches the cgroup plan, and the fuzz corpus replays. */
+ * reservation reaches the cgroup plan, and podman's config.json parses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -207,33 +206,6 @@ static void test_podman_generated_config_parses_with_its_seccomp_profile(void **
 	alc_spec_free(&s);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Every corpus input through the fuzz target, which aborts on a parser
- * result other than a sane spec or a one-line -EINVAL naming the source. */
-static void test_fuzz_corpus_replays_cleanly(void **state)
-{
-	(void)state;
-	DIR *d = opendir(OCI_CORPUS_DIR);
-	if (!d)
-		fail_msg("%s: %s", OCI_CORPUS_DIR, strerror(errno));
-	size_t runs = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		char path[4096], *buf;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", OCI_CORPUS_DIR, e->d_name);
-		long n = alc_read_file_at(AT_FDCWD, path, &buf);
-		if (n < 0)
-			fail_msg("%s: %s", path, strerror((int)-n));
-		LLVMFuzzerTestOneInput((const uint8_t *)buf, (size_t)n);
-		free(buf);
-		runs++;
-	}
-	closedir(d);
-	assert_true(runs >= 10);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,7 +215,6 @@ int main(void)
 			test_rootless_default_maps_the_caller_and_drops_the_network_namespace),
 		cmocka_unit_test(test_features_list_only_what_the_parser_accepts),
 		cmocka_unit_test(test_podman_generated_config_parses_with_its_seccomp_profile),
-		cmocka_unit_test(test_fuzz_corpus_replays_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
