@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,11 @@ static int parse_document(struct oci_jp *jp, json_object *top, struct alc_spec *
 	r = r < 0 ? r : oci_parse_hooks(jp, top, spec);
 	r = r < 0 ? r : parse_annotations(jp, top, spec);
 	r = r < 0 ? r : oci_parse_linux(jp, top, spec);
+	if (r >= 0 && (spec->hostname || spec->domainname) &&
+	    !oci_has_namespace(spec, CLONE_NEWUTS))
+		r = jp_fail_key(jp, spec->hostname ? "hostname" : "domainname",
+				"needs a uts namespace of its own (a \"uts\" entry in "
+				".linux.namespaces)");
 	return r < 0 ? r : 0;
 }
 

@@ -63,6 +63,10 @@ int oci_parse_hooks(struct oci_jp *jp, json_object *top, struct alc_spec *spec);
 /* The top-level "linux" object (resources and seccomp included). */
 int oci_parse_linux(struct oci_jp *jp, json_object *top, struct alc_spec *spec);
 
+/* True when the container has a namespace of type (CLONE_NEW*) of its
+ * own, created or joined by path. */
+bool oci_has_namespace(const struct alc_spec *spec, int type);
+
 /* linux.resources at the current path. */
 int oci_parse_resources(struct oci_jp *jp, json_object *res, struct alc_spec *spec);
 

@@ -202,6 +202,67 @@ static int parse_seccomp(struct oci_jp *jp, json_object *o, void *ctx)
 	return oci_parse_seccomp(jp, o, ctx);
 }
 
+/* True when the container gets a namespace of this type of its own:
+ * created, or joined by path. */
+bool oci_has_namespace(const struct alc_spec *spec, int type)
+{
+	for (size_t i = 0; i < spec->n_ns_join; i++)
+		if (spec->ns_join[i].type == type)
+			return true;
+	return spec->ns_flags & type;
+}
+
+/* The sysctls the kernel keeps per namespace: a name ending in '.' is a
+ * prefix. Any other would change the host. */
+static const struct {
+	const char *name;
+	int ns;
+	const char *ns_name;
+} namespaced_sysctls[] = {
+	{ "net.", CLONE_NEWNET, "network" },
+	{ "fs.mqueue.", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmax", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmnb", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmni", CLONE_NEWIPC, "ipc" },
+	{ "kernel.sem", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmall", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmmax", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmmni", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shm_rmid_forced", CLONE_NEWIPC, "ipc" },
+	{ "kernel.hostname", CLONE_NEWUTS, "uts" },
+	{ "kernel.domainname", CLONE_NEWUTS, "uts" },
+};
+
+static int check_sysctl(struct oci_jp *jp, const struct alc_spec *spec, const char *key)
+{
+	for (size_t i = 0; i < sizeof(namespaced_sysctls) / sizeof(*namespaced_sysctls); i++) {
+		const char *n = namespaced_sysctls[i].name;
+		size_t len = strlen(n);
+		bool match = n[len - 1] == '.' ? !strncmp(key, n, len) : !strcmp(key, n);
+		if (!match || strchr(key, '/') || strstr(key, ".."))
+			continue;
+		if (oci_has_namespace(spec, namespaced_sysctls[i].ns))
+			return 0;
+		return jp_fail(jp, "needs a %s namespace of its own",
+			       namespaced_sysctls[i].ns_name);
+	}
+	return jp_fail(jp, "not a namespaced sysctl (net.*, fs.mqueue.*, the kernel IPC ones, "
+			   "kernel.hostname, kernel.domainname)");
+}
+
+static int check_sysctls(struct oci_jp *jp, const struct alc_spec *spec)
+{
+	size_t saved = jp_key(jp, "sysctl");
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < spec->n_sysctl; i++) {
+		size_t at = jp_key(jp, spec->sysctl[i].key);
+		r = check_sysctl(jp, spec, spec->sysctl[i].key);
+		jp_pop(jp, at);
+	}
+	jp_pop(jp, saved);
+	return r;
+}
+
 /* Settings that only a namespace the runtime creates can take. */
 static int check_new_namespaces(struct oci_jp *jp, const struct alc_spec *spec)
 {
@@ -231,7 +292,8 @@ static int parse_linux(struct oci_jp *jp, json_object *lx, void *ctx)
 	r = r < 0 ? r : jp_sub(jp, lx, "seccomp", parse_seccomp, spec);
 	if (r >= 0 && jp_get(lx, "intelRdt"))
 		r = jp_fail_key(jp, "intelRdt", "Intel RDT is not supported by alcove");
-	return r < 0 ? r : check_new_namespaces(jp, spec);
+	r = r < 0 ? r : check_new_namespaces(jp, spec);
+	return r < 0 ? r : check_sysctls(jp, spec);
 }
 
 int oci_parse_linux(struct oci_jp *jp, json_object *top, struct alc_spec *spec)

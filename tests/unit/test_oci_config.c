@@ -381,6 +381,18 @@ static const struct bad_case bad_cases[] = {
 	  "config.json: .linux.resources.devices[0].type: want \"a\", \"b\" or \"c\"" },
 	{ "linux.sysctl", "{'net.core.somaxconn':1024}",
 	  "config.json: .linux.sysctl[\"net.core.somaxconn\"]: want a string" },
+	{ "linux.sysctl", "{'net.ipv4.ip_forward':'1'}",
+	  "config.json: .linux.sysctl[\"net.ipv4.ip_forward\"]: needs a network namespace of its "
+	  "own" },
+	{ "linux.sysctl", "{'kernel.panic':'1'}",
+	  "config.json: .linux.sysctl[\"kernel.panic\"]: not a namespaced sysctl (net.*, "
+	  "fs.mqueue.*, the kernel IPC ones, kernel.hostname, kernel.domainname)" },
+	{ "linux.sysctl", "{'net.ipv4/../../x':'1'}",
+	  "config.json: .linux.sysctl[\"net.ipv4/../../x\"]: not a namespaced sysctl (net.*, "
+	  "fs.mqueue.*, the kernel IPC ones, kernel.hostname, kernel.domainname)" },
+	{ "hostname", "'box'",
+	  "config.json: .hostname: needs a uts namespace of its own (a \"uts\" entry in "
+	  ".linux.namespaces)" },
 	{ "linux.seccomp", "{}", "config.json: .linux.seccomp.defaultAction: missing" },
 	{ "linux.seccomp", "{'defaultAction':'SCMP_ACT_NOPE'}",
 	  "config.json: .linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"" },
