@@ -126,8 +126,13 @@ static int parse_args_cwd(struct oci_jp *jp, json_object *proc, struct alc_proce
 	if (!p->n_args)
 		return jp_fail_key(jp, "args",
 				   jp_get(proc, "args") ? "must not be empty" : "missing");
-	if (!p->args[0][0])
-		return jp_fail_key(jp, "args", "the program name must not be empty");
+	if (!p->args[0][0]) {
+		size_t saved = jp_key(jp, "args");
+		jp_index(jp, 0);
+		r = jp_fail(jp, "the program name must not be empty");
+		jp_pop(jp, saved);
+		return r;
+	}
 	r = jp_opt_strv(jp, proc, "env", &p->env, &p->n_env);
 	const char *cwd;
 	r = r ?: jp_req_string(jp, proc, "cwd", &cwd);

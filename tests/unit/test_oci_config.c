@@ -283,6 +283,8 @@ static const struct bad_case bad_cases[] = {
 	{ "process.args", NULL, "config.json: .process.args: missing" },
 	{ "process.args", "'sh'", "config.json: .process.args: want an array" },
 	{ "process.args", "['sh',3]", "config.json: .process.args[1]: want a string" },
+	{ "process.args", "['']",
+	  "config.json: .process.args[0]: the program name must not be empty" },
 	{ "process.cwd", "'rel'", "config.json: .process.cwd: want an absolute path" },
 	{ "process.cwd", NULL, "config.json: .process.cwd: missing" },
 	{ "process.terminal", "'yes'", "config.json: .process.terminal: want true or false" },
