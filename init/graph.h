@@ -55,8 +55,10 @@ int svc_graph_build(struct svc_graph *g, const struct svc_set *set, alc_err *err
 const char *svc_graph_failed(const struct svc_graph *g, size_t i);
 
 /* Decides whether pending service i may start given st[0..n-1]; on
- * SVC_GATE_FAIL *culprit (if not NULL) names the dependency at fault. A
- * oneshot dependency is up only once it has finished with status 0. */
+ * SVC_GATE_FAIL *culprit (if not NULL) names the dependency at fault, or is
+ * NULL when the graph fails i itself (svc_graph_failed says why). A oneshot
+ * dependency is up only once it has finished with status 0; a dependency
+ * the graph fails counts as FAILED whatever st says. */
 enum svc_gate svc_graph_gate(const struct svc_graph *g, size_t i, const enum svc_state *st,
 			     const char **culprit);
 
