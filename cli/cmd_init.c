@@ -31,17 +31,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int reaper(char **argv)
-{
-#ifdef ALC_HAVE_REAPER
-	return init_reaper_main(argv);
-#else
-	(void)argv;
-	fputs("alcove init: -- CMD (tini mode) is not in this build\n", stderr);
-	return CLI_EXIT_FAILURE;
-#endif
-}
-
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -86,7 +75,7 @@ int cmd_init(int argc, char **argv)
 			return cli_usage_error("%s", "init: too many options");
 	}
 	if (optind < argc && !strcmp(argv[optind - 1], "--"))
-		return reaper(argv + optind);
+		return init_reaper_main(argv + optind);
 	if (optind < argc)
 		return cli_usage_error("init: unexpected argument '%s' (-- CMD runs a command)",
 				       argv[optind]);

@@ -339,24 +339,30 @@ static int k_class(struct parse_ctx *c, const char *v, const char *where, alc_er
 static int k_cpus(struct parse_ctx *c, const char *v, const char *where, alc_err *err)
 {
 	int64_t quota;
+	if (!strcmp(v, "max"))
+		return set_str(&c->def->cpus, v);
 	if (alc_parse_cpus(v, 100000, &quota) < 0)
-		return bad(err, where, "cpus", v, "want a CPU count above 0, e.g. 0.5");
+		return bad(err, where, "cpus", v, "want a CPU count above 0, e.g. 0.5, or max");
 	return set_str(&c->def->cpus, v);
 }
 
 static int k_memory(struct parse_ctx *c, const char *v, const char *where, alc_err *err)
 {
 	int64_t bytes;
+	if (!strcmp(v, "max"))
+		return set_str(&c->def->memory, v);
 	if (alc_parse_size(v, &bytes) < 0)
-		return bad(err, where, "memory", v, "want a positive size such as 64M");
+		return bad(err, where, "memory", v, "want a positive size such as 64M, or max");
 	return set_str(&c->def->memory, v);
 }
 
 static int k_pids(struct parse_ctx *c, const char *v, const char *where, alc_err *err)
 {
 	int64_t n;
+	if (!strcmp(v, "max"))
+		return set_str(&c->def->pids, v);
 	if (alc_parse_int(v, 1, INT32_MAX, &n) < 0)
-		return bad(err, where, "pids", v, "want a positive count");
+		return bad(err, where, "pids", v, "want a positive count, or max");
 	return set_str(&c->def->pids, v);
 }
 

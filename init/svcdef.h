@@ -48,7 +48,7 @@ struct svc_def {
 	int ready_fd;	     /* SVC_READY_FD: the fd number the service writes to (3..1023) */
 	char *ready_pidfile; /* SVC_READY_PIDFILE: absolute path */
 	char *class;	     /* "latency", "default" or "batch"; NULL = default */
-	char *cpus, *memory, *pids, *cpuset; /* limits as written, checked by parse */
+	char *cpus, *memory, *pids, *cpuset; /* limits as written ("max": none), checked by parse */
 	char *rootfs;			     /* NULL: runs on the host's root */
 	enum svc_log log;		     /* default SVC_LOG_CONSOLE */
 };

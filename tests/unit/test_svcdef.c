@@ -131,6 +131,13 @@ static void test_ready_forms_and_unlimited_restarts(void **state)
 	struct svc_def d;
 	alc_err err = { 0 };
 	assert_int_equal(svc_def_parse(&d, "x", "x.conf",
+				       "exec = d\ncpus = max\nmemory = max\npids = max\n", &err),
+			 0);
+	assert_string_equal(d.cpus, "max");
+	assert_string_equal(d.memory, "max");
+	assert_string_equal(d.pids, "max");
+	svc_def_free(&d);
+	assert_int_equal(svc_def_parse(&d, "x", "x.conf",
 				       "exec = d\nready = pidfile:/run/d.pid\nrestart-limit = "
 				       "unlimited\nrestart = no\n",
 				       &err),
@@ -238,10 +245,11 @@ static void test_errors_name_file_and_line(void **state)
 	expect("exec = x\nclass = realtime\n",
 	       "s.conf:2: bad value for class: 'realtime' (want latency, default or batch)");
 	expect("exec = x\ncpus = 0\n",
-	       "s.conf:2: bad value for cpus: '0' (want a CPU count above 0, e.g. 0.5)");
+	       "s.conf:2: bad value for cpus: '0' (want a CPU count above 0, e.g. 0.5, or max)");
 	expect("exec = x\nmemory = lots\n",
-	       "s.conf:2: bad value for memory: 'lots' (want a positive size such as 64M)");
-	expect("exec = x\npids = 0\n", "s.conf:2: bad value for pids: '0' (want a positive count)");
+	       "s.conf:2: bad value for memory: 'lots' (want a positive size such as 64M, or max)");
+	expect("exec = x\npids = 0\n",
+	       "s.conf:2: bad value for pids: '0' (want a positive count, or max)");
 	expect("exec = x\ncpuset = 3-1\n",
 	       "s.conf:2: bad value for cpuset: '3-1' (want a CPU list such as 0-1,3)");
 	expect("exec = x\ncpuset = 0,,1\n",
