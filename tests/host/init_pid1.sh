@@ -75,7 +75,7 @@ type = oneshot
 exec = /bin/sh -c 'echo prep-start >>$T/order; sleep 0.4; echo prep-done >>$T/order'
 EOF
 cat >"$T/svc/web.conf" <<EOF
-exec = /bin/sh -c 'trap "echo TERM >>$T/web.term; exit 0" TERM; echo web >>$T/order; echo \$\$ >$T/web.pid; cat /proc/self/cgroup >$T/web.cgroup; echo hello from web; while :; do sleep 0.05; done'
+exec = /bin/sh -c 'trap "echo TERM >>$T/web.term; echo web >>$T/stops; exit 0" TERM; echo web >>$T/order; echo \$\$ >$T/web.pid; cat /proc/self/cgroup >$T/web.cgroup; echo hello from web; while :; do sleep 0.05; done'
 requires = prep
 memory = 64M
 pids = 32
@@ -187,16 +187,55 @@ wait "$upid" 2>/dev/null
 ipid="" upid=""
 check "nothing is left under $CG" "$(stray_groups)" test -z "$(stray_groups)"
 
-# Shutdown by ctl poweroff.
-rm -f "$T/web.term"
+# Second boot: a container service (rootfs =), pidfile readiness, and the
+# shutdown order (dependants first) under ctl poweroff.
+rm -f "$T/web.term" "$T/stops"
+# shellcheck source=../lib/bundle.sh
+. "$(dirname "$0")/../lib/bundle.sh"
+bundle_rootfs "$T/box" "${BUSYBOX:-/bin/busybox}"
+cat >"$T/svc/box.conf" <<END
+rootfs = $T/box/rootfs
+exec = /bin/sh -c 'echo \$\$ \$(hostname) >/tmp/id; cat /proc/self/cgroup >/tmp/cgroup; while :; do sleep 0.05; done'
+END
+cat >"$T/svc/tail.conf" <<END
+exec = /bin/sh -c 'trap "echo tail >>$T/stops; exit 0" TERM; sleep 0.3; echo \$\$ >$T/tail.pid; while :; do sleep 0.05; done'
+after = web
+ready = pidfile:$T/tail.pid
+END
 boot
-wait_for 15 is_state web running
+wait_for 15 eval 'is_state web running && is_state tail ready && is_state box running && [ -s "$T/box/rootfs/tmp/cgroup" ]'
+check "pidfile readiness: ready once the file names a live process" "$(ctl status tail)" \
+  eval 'is_state tail ready && [ "$(nspid tail)" = "$(cat "$T/tail.pid")" ]'
+check "rootfs = runs the service as a container (pid 1, its hostname, its cgroup)" \
+  "$(cat "$T/box/rootfs/tmp/id" "$T/box/rootfs/tmp/cgroup" 2>&1)" \
+  eval '[ "$(cat "$T/box/rootfs/tmp/id")" = "1 box" ] && grep -q "^0::/$G/box$" "$T/box/rootfs/tmp/cgroup"'
 ctl poweroff >"$T/out"
 wait_for 15 ended
 check "ctl poweroff: SIGTERM to the services, then the namespace ends" "$(tail -3 "$T/init.log")" \
   eval 'ended && [ "$(cat "$T/web.term")" = TERM ] && grep -q "^poweroff$" "$T/out"'
+check "services stop in reverse dependency order (tail, then web)" "$(cat "$T/stops")" \
+  eval '[ "$(cat "$T/stops")" = "$(printf "tail\nweb")" ]'
 wait "$upid" 2>/dev/null
 ipid="" upid=""
 check "no cgroup is left after ctl poweroff" "$(stray_groups)" test -z "$(stray_groups)"
+
+# A fatal error (the services "directory" is a file): no emergency shell
+# configured, so init keeps reaping and SIGTERM still reboots.
+echo "not a directory" >"$T/notdir"
+printf 'services = %s\nkill-timeout = 100\n' "$T/notdir" >"$T/init.conf"
+rm -f "$T/init.sock"
+unshare -fpmu --propagation private "$ALCOVE" init --config "$T/init.conf" --socket "$T/init.sock" \
+  --cgroup "$G" >"$T/init.log" 2>&1 &
+upid=$!
+wait_for 10 grep -q "SIGTERM reboots" "$T/init.log"
+ipid=$(pgrep -P "$upid")
+check "a fatal error is logged and init stays up" "$(cat "$T/init.log")" \
+  eval 'grep -q "fatal: .*$T/notdir" "$T/init.log" && kill -0 $ipid'
+kill -TERM "$ipid"
+wait_for 10 ended
+check "SIGTERM reboots: the namespace ends" "$(tail -2 "$T/init.log")" eval 'ended && grep -q rebooting "$T/init.log"'
+wait "$upid" 2>/dev/null
+ipid="" upid=""
+check "no cgroup is left after the fatal boot" "$(stray_groups)" test -z "$(stray_groups)"
 echo "1..$n"
 [ "$failed" -eq 0 ]
