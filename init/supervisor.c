@@ -46,6 +46,7 @@ static enum svc_state gate_state(const struct svc_rt *rt)
 	case SUP_WAITING:
 		return rt->held ? SVC_ST_STOPPED : SVC_ST_PENDING;
 	case SUP_STARTING:
+	case SUP_STOPPING: /* not settled: dependants wait, dependencies stay up */
 		return SVC_ST_STARTING;
 	case SUP_RUNNING:
 	case SUP_READY:
@@ -57,8 +58,6 @@ static enum svc_state gate_state(const struct svc_rt *rt)
 									      : SVC_ST_STOPPED;
 	case SUP_FAILED:
 		return SVC_ST_FAILED;
-	case SUP_STOPPING:
-		break;
 	}
 	return SVC_ST_STOPPED;
 }
