@@ -99,6 +99,10 @@ type = oneshot
 exec = /bin/sh -c '(sleep 0.2 &) ; exit 0'
 EOF
 printf 'exec = /bin/true\nbogus = 1\n' >"$T/svc/bad.conf"
+cat >"$T/svc/stubborn.conf" <<EOF
+exec = /bin/sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+stop-timeout = 300ms
+EOF
 
 boot
 check "init boots as PID 1 and answers on its control socket" "$(cat "$T/init.log")" \
@@ -155,6 +159,11 @@ check "ctl restart stops (SIGTERM) and starts it again" "$(ctl status web)" \
   eval '[ "$(nspid web)" != "$old" ] && [ "$(grep -c TERM "$T/web.term")" -eq 2 ]'
 check "ctl log prints the ring of a log = ring service" "$(ctl log web 2>&1)" \
   eval '[ "$(ctl log web | grep -c "hello from web")" -ge 2 ]'
+ctl stop stubborn >/dev/null
+wait_for 10 is_state stubborn exited
+check "a service that ignores SIGTERM is killed (cgroup.kill) after its stop-timeout" \
+  "$(ctl status stubborn; grep stubborn "$T/init.log")" \
+  eval 'is_state stubborn exited && grep -q "stubborn: did not stop in time: killed the cgroup" "$T/init.log" && [ ! -d "$V2/$G/stubborn" ]'
 ctl stop nosuch >"$T/out" 2>"$T/err"
 rc=$?
 check "ctl on an unknown service exits 1 naming it" "rc=$rc $(cat "$T/err")" \
