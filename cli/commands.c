@@ -7,9 +7,11 @@
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
 	{ "ctl", cmd_ctl, "control alcove init: services, reload, poweroff" },
+	{ "features", cmd_features, "print the OCI features this runtime supports (JSON)" },
 	{ "init", cmd_init, "PID 1: boot, supervise services, shut down" },
 	{ "run", cmd_run, "run a command in a container" },
 	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
+	{ "spec", cmd_spec, "write a default OCI config.json into a bundle" },
 	{ "top", cmd_top, "live view of the groups alcove sched manages" },
 };
 

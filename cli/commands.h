@@ -35,9 +35,11 @@ int cli_main(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
+int cmd_spec(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@ _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "check ctl init run sched top --help --version -h -V" -- "$cur"))
+    COMPREPLY=($(compgen -W "check ctl features init run sched spec top --help --version -h -V" -- "$cur"))
     return
   fi
   case ${COMP_WORDS[1]} in
@@ -34,6 +34,13 @@ _alcove() {
       else
         COMPREPLY=($(compgen -W "--config --group --mode --writer --budget --batch-budget --socket -h --help" -- "$cur"))
       fi ;;
+    spec)
+      case $prev in
+        -b | --bundle) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--rootless -b --bundle -h --help" -- "$cur")) ;;
+    features)
+      COMPREPLY=($(compgen -W "-h --help" -- "$cur")) ;;
     init)
       case $prev in
         --config | --socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
