@@ -69,7 +69,7 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	/* A child that failed its setup said why before it exited. */
 	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
 		return 0;
-	if (c->child.pid > 0)
+	if (c->child.pid > 0) /* wait_ready reaps a child whose setup failed */
 		alc_spawn_abort(&c->child, r);
 	if (cg) {
 		alc_cgroup_destroy(cg, NULL); /* report the first error, not this */
