@@ -123,6 +123,10 @@ report $? "exec runs in the container (pid 1 is its init, same cgroup); its exit
 run_cmd A exec --env FOO=bar --cwd /tmp c1 sh -c 'echo "$FOO $(pwd) $(id -u)"'
 [ "$rc" -eq 0 ] && [ "$out" = "bar /tmp 0" ]
 report $? "exec --env and --cwd reach the process" "out=$out err=$err"
+run_cmd A exec --user 1000:1000 c1 sh -c 'id -u; id -g; grep CapEff /proc/self/status'
+[ "$rc" -eq 0 ] && [ "$(echo "$out" | sed -n 1p)" = 1000 ] && [ "$(echo "$out" | sed -n 2p)" = 1000 ] &&
+  [[ $out == *"CapEff:	0000000000000000"* ]]
+report $? "exec --user runs as that user, without capabilities" "out=$out err=$err"
 cat >"$tmp/proc.json" <<'JSON'
 { "args": ["sh", "-c", "echo from-process-json; exit 3"], "env": ["PATH=/bin"], "cwd": "/",
   "user": {"uid": 0, "gid": 0} }
