@@ -121,6 +121,10 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 			spec->cgroup_path = NULL;
 		}
 	}
+	if (r == 0 && !spec->cgroup_path && asprintf(&spec->cgroup_path, "alcove/%s", id) < 0) {
+		spec->cgroup_path = NULL;
+		r = -ENOMEM;
+	}
 	if (r == 0 && (r = oci_preserve_fds(spec, o->preserve_fds)) > 0)
 		r = 0;
 	if (r < 0)
@@ -149,28 +153,25 @@ static int make_fifo(const char *root, const char *id, alc_err *err)
 	return fd < 0 ? alc_err_set(err, errno, "open %s", path) : fd;
 }
 
+/* The state as create first saves it: creating, no process yet, but the
+ * cgroup path, so a create killed half-way can still be deleted whole. */
 static int fill_state(struct oci_state *st, const char *id, const char *bundle,
-		      const struct alc_spec *spec, const struct alc_container *c, alc_err *err)
+		      const struct alc_spec *spec, const char *cgroup_rel, alc_err *err)
 {
 	char created[64], cfg[PATH_MAX + 16];
 	memset(st, 0, sizeof(*st));
 	snprintf(st->id, sizeof(st->id), "%s", id);
-	st->status = OCI_CREATED;
-	st->pid = c->child.pid;
-	char pstate;
-	int r = oci_pid_start_time(st->pid, &st->pid_start, &pstate);
-	if (r < 0)
-		return alc_err_set(err, -r, "read /proc/%d/stat", (int)st->pid);
+	st->status = OCI_CREATING;
 	rfc3339_now(created, sizeof(created));
 	snprintf(cfg, sizeof(cfg), "%s/config.json", bundle);
 	st->bundle = strdup(bundle);
 	st->rootfs = strdup(spec->root_path);
 	st->created = strdup(created);
 	st->config_json = strdup(cfg);
-	st->cgroup_path = c->has_cg ? strdup(c->cg.rel) : NULL;
+	st->cgroup_path = cgroup_rel ? strdup(cgroup_rel) : NULL;
 	st->annotations_json = spec->annotations_json ? strdup(spec->annotations_json) : NULL;
 	if (!st->bundle || !st->rootfs || !st->created || !st->config_json ||
-	    (c->has_cg && !st->cgroup_path))
+	    (cgroup_rel && !st->cgroup_path))
 		return alc_err_set(err, ENOMEM, "state");
 	return 0;
 }
@@ -214,13 +215,22 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
 	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
 	struct hook_ctx hooks = { id, bundle };
-	int r = alc_container_create(c, spec, &ro, err);
-	if (r < 0)
-		return r;
-	struct oci_state st = { 0 };
-	r = runtime_hooks(c, spec, &hooks, err); /* MERGE(oci-sec): see runtime_hooks */
+	struct oci_state st;
+	int r = fill_state(&st, id, bundle, spec, ro.no_cgroup ? NULL : spec->cgroup_path, err);
 	if (r == 0)
-		r = fill_state(&st, id, bundle, spec, c, err);
+		r = oci_state_save(root, &st, err);
+	if (r == 0)
+		r = alc_container_create(c, spec, &ro, err);
+	if (r < 0) {
+		oci_state_free(&st);
+		return r;
+	}
+	r = runtime_hooks(c, spec, &hooks, err); /* MERGE(oci-sec): see runtime_hooks */
+	char pstate;
+	st.status = OCI_CREATED;
+	st.pid = c->child.pid;
+	if (r == 0 && (r = oci_pid_start_time(st.pid, &st.pid_start, &pstate)) < 0)
+		alc_err_set(err, -r, "read /proc/%d/stat", (int)st.pid);
 	if (r == 0)
 		r = oci_state_save(root, &st, err);
 	if (r == 0 && o->pid_file)

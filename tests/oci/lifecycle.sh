@@ -234,6 +234,15 @@ run_cmd A kill u1 KILL
 report $? "a recycled pid (start time differs) counts as stopped; kill and delete leave it alone" "rc=$rc err=$err"
 kill "$victim"
 
+# A create killed half-way leaves state "creating" with the cgroup path:
+# delete still removes the group and whatever runs in it.
+mkdir -p "$root/h1" "$(cgdir h1)"
+echo "{\"id\": \"h1\", \"status\": \"creating\", \"pid\": 0, \"cgroup_path\": \"$cgp/h1\"}" >"$root/h1/state.json"
+orphan=$(sh -c 'sleep 300 >/dev/null 2>&1 & echo $!') # not our job: no "Killed" notice
+echo "$orphan" >"$(cgdir h1)/cgroup.procs"
+[ "$(status_of h1)" = creating ] && A delete h1 && [ -z "$(left h1)" ] && poll 5 gone "$orphan"
+report $? "delete of a create that died half-way (state creating) removes its cgroup and process" "left:$(left h1)"
+
 # --- run in the foreground --------------------------------------------------------------
 mkb r1 sh -c 'echo out-$((6*7)); exit 9'
 run_cmd A run --bundle "$tmp/r1" r1
