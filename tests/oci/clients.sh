@@ -114,7 +114,7 @@ our_pids() {
   local p
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$d/" && echo "${p#/proc/}"
+    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$d/" && echo "${p#/proc/}"
   done
 }
 # Our cgroups: the ctr namespace's and podman's parent, in every hierarchy.
