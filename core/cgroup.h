@@ -73,6 +73,16 @@ int alc_cgroup_stats(struct alc_cgroup *cg, struct alc_cg_stats *st);
  * shared parent when it is empty) and closes the fds; returns 0 or -errno. */
 int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
 
+/* Opens the existing group rel in every hierarchy where it exists (for a
+ * later process: the OCI commands); returns 0, or -ENOENT when it exists
+ * nowhere. */
+int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
+		    alc_err *err);
+
+/* Writes the limits set in res to an existing group, as one batch; returns
+ * 0 or -errno naming the limit at fault. */
+int alc_cgroup_update(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
+
 /* Returns the pids listed in the group's cgroup.procs (caller frees); the
  * count goes to *n. Returns 0 or -errno. */
 int alc_cgroup_pids(struct alc_cgroup *cg, pid_t **pids, size_t *n);

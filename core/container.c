@@ -52,7 +52,14 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	/* The child sets itself up (mounts, credentials) while the cgroup is
 	 * completed and it is placed in the v1 hierarchies; start waits. */
 	struct alc_cgroup *cg = c->has_cg ? &c->cg : NULL;
-	r = alc_spawn_clone(spec, cg, o->force_fallback, &c->child, err);
+	struct alc_spawn_opts so = { .force_fallback = o->force_fallback,
+				     .park_fd = -1,
+				     .console_fd = -1 };
+	if (o->spawn) {
+		so.park_fd = o->spawn->park_fd;
+		so.console_fd = o->spawn->console_fd;
+	}
+	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
 	if (r == 0 && cg)

@@ -13,8 +13,9 @@
 
 struct alc_runtime_opts {
 	struct alc_cg_opts cg;
-	bool no_cgroup;	     /* rootless without a delegated cgroup */
-	bool force_fallback; /* spawn with clone + cgroup.procs, not clone3 */
+	bool no_cgroup;			    /* rootless without a delegated cgroup */
+	bool force_fallback;		    /* spawn with clone + cgroup.procs, not clone3 */
+	const struct alc_spawn_opts *spawn; /* detached create (OCI); NULL: none */
 };
 
 struct alc_container {

@@ -102,17 +102,29 @@ int alc_spawn_abort(struct alc_child *child, int r)
 int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
 		    struct alc_child *child, alc_err *err)
 {
+	struct alc_spawn_opts so = { .force_fallback = force_fallback,
+				     .park_fd = -1,
+				     .console_fd = -1 };
+	return alc_spawn_clone_opts(spec, cg, &so, child, err);
+}
+
+int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
+			 const struct alc_spawn_opts *so, struct alc_child *child, alc_err *err)
+{
+	static const struct alc_spawn_opts defaults = { .park_fd = -1, .console_fd = -1 };
 	int sv[2];
+	if (!so)
+		so = &defaults;
 	child->pid = -1;
 	child->sock = -1;
 	child->exit_code = 125;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return alc_err_set(err, errno, "socketpair");
 	int v2fd = cg ? alc_cgroup_v2_fd(cg) : -1;
-	pid_t pid = clone_child(v2fd, spec->ns_flags, force_fallback, &child->via_clone3);
+	pid_t pid = clone_child(v2fd, spec->ns_flags, so->force_fallback, &child->via_clone3);
 	if (pid == 0) {
 		close(sv[0]);
-		alc_spawn_child_main(spec, sv[1]);
+		alc_spawn_child_main(spec, so, sv[1]);
 	}
 	close(sv[1]);
 	child->sock = sv[0];

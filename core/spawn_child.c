@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "rootfs.h"
 #include "spawn.h"
+#include "spawn_oci.h"
 
 extern char **environ;
 
@@ -126,21 +127,29 @@ static int setup_credentials(const struct alc_spec *spec, alc_err *err)
 	return 0;
 }
 
-void alc_spawn_child_main(const struct alc_spec *spec, int sock)
+int alc_spawn_child_credentials(const struct alc_spec *spec, alc_err *err)
+{
+	return setup_credentials(spec, err);
+}
+
+void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sock)
 {
 	alc_err err = { 0 };
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (so->park_fd < 0)		       /* a detached create outlives alcove create */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (setup_inside(spec, &err) < 0)
+	if (setup_inside(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);
 	if (setup_credentials(spec, &err) < 0)
 		fail(sock, &err);
+	if (so->park_fd >= 0)
+		alc_spawn_park_exec(spec, so->park_fd, sock);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
 	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
 	    wait_for(sock, ALC_MSG_START) < 0)

@@ -1,0 +1,113 @@
+#include "spawn_oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pty.h"
+#include "spawn.h"
+
+extern char **environ;
+
+int alc_spawn_terminal(const struct alc_spec *spec, int console_fd, alc_err *err)
+{
+	int master, slave;
+	if (!spec->terminal || console_fd < 0)
+		return 0;
+	int r = alc_pty_open(&master, &slave, err);
+	if (r < 0)
+		return r;
+	/* The process's user owns its terminal, as a login would give it. */
+	if (fchown(slave, spec->process.uid, spec->process.gid) < 0 && errno != EINVAL)
+		r = alc_err_set(err, errno, "chown the pty slave");
+	if (r == 0)
+		r = alc_pty_send_fd(console_fd, master, err);
+	close(master);
+	if (r == 0)
+		r = alc_pty_make_ctty(slave, err);
+	if (slave > 2)
+		close(slave);
+	return r;
+}
+
+static const char *proc_path(const struct alc_spec *spec)
+{
+	for (size_t i = 0; i < spec->process.n_env; i++)
+		if (!strncmp(spec->process.env[i], "PATH=", 5))
+			return spec->process.env[i] + 5;
+	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static int executable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	return access(path, X_OK) < 0 ? -errno : 0;
+}
+
+int alc_spawn_resolve(const struct alc_spec *spec, char *out, size_t len)
+{
+	const char *cmd = spec->process.args[0];
+	if (strchr(cmd, '/')) {
+		snprintf(out, len, "%s", cmd);
+		return executable(cmd);
+	}
+	int first = -ENOENT;
+	for (const char *p = proc_path(spec); *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(out, len, "%.*s%s%s", (int)n, p, n ? "/" : "", cmd);
+		int r = executable(out);
+		if (r == 0)
+			return 0;
+		if (r == -EACCES && first == -ENOENT)
+			first = r; /* as execvp: EACCES wins over a later ENOENT */
+		p += n + (p[n] == ':');
+	}
+	return first;
+}
+
+static void __attribute__((noreturn)) die(int code, const char *what, const char *arg, int e)
+{
+	dprintf(2, "alcove: %s %s: %s\n", what, arg, strerror(e));
+	_exit(code);
+}
+
+void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
+{
+	char path[PATH_MAX], self[64];
+	int r = alc_spawn_resolve(spec, path, sizeof(path));
+	struct alc_spawn_msg m = { .type = ALC_MSG_READY };
+	if (r < 0) {
+		m = (struct alc_spawn_msg){ .type = ALC_MSG_ERROR,
+					    .err = -r,
+					    .exit_code = r == -ENOENT ? 127 : 126 };
+		snprintf(m.text, sizeof(m.text), "exec %s: %s%s", spec->process.args[0],
+			 strerror(-r), r == -ENOENT ? " (not found in the container's PATH)" : "");
+	}
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 || r < 0)
+		_exit(m.exit_code ? m.exit_code : 125);
+	close(sock);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", park_fd);
+	int fd;
+	do
+		fd = open(self, O_WRONLY | O_CLOEXEC); /* blocks until start reads */
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		die(125, "open the exec FIFO", self, errno);
+	if (write(fd, "0", 1) != 1)
+		die(125, "write the exec FIFO", self, errno);
+	close(fd);
+	close(park_fd);
+	environ = spec->process.env;
+	execv(path, spec->process.args);
+	die(errno == ENOENT ? 127 : 126, "exec", path, errno);
+}
