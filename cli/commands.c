@@ -8,6 +8,9 @@ struct cli_globals cli_globals;
 
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
+	{ "ctl", cmd_ctl, "control alcove init: services, reload, poweroff" },
+	{ "features", cmd_features, "print the OCI features this runtime supports (JSON)" },
+	{ "init", cmd_init, "PID 1: boot, supervise services, shut down" },
 	{ "run", cmd_run, "run a command in a container" },
 	{ "create", cmd_oci_create, "OCI: create a container from a bundle, parked" },
 	{ "start", cmd_oci_start, "OCI: start a created container" },
@@ -21,6 +24,7 @@ static const struct cli_command commands[] = {
 	{ "resume", cmd_oci_resume, "OCI: thaw a paused container" },
 	{ "update", cmd_oci_update, "OCI: change a container's resource limits" },
 	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
+	{ "spec", cmd_spec, "write a default OCI config.json into a bundle" },
 	{ "top", cmd_top, "live view of the groups alcove sched manages" },
 };
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ int oci_json_parse(const char *text, const char *source, json_object **out, alc_
 	if (!o || e != json_tokener_success) {
 		unsigned line, col;
 		json_object_put(o);
-		line_col(text, end ? end - 1 : 0, &line, &col);
+		line_col(text, end, &line, &col); /* end: where json-c stopped */
 		return alc_err_setx(err, EINVAL, "%s:%u:%u: malformed JSON: %s", source, line, col,
 				    e == json_tokener_success ? "no value"
 							      : json_tokener_error_desc(e));
@@ -100,25 +101,20 @@ static int opt_strdup(struct oci_jp *jp, json_object *obj, const char *key, char
 	return r <= 0 ? r : jp_strdup(jp, dst, s);
 }
 
+static int annotation_member(struct oci_jp *jp, const char *key, json_object *v, void *ctx)
+{
+	(void)key;
+	(void)ctx;
+	const char *s;
+	return v ? jp_want_string(jp, v, &s) : jp_fail(jp, "want a string");
+}
+
 /* annotations: string values only; the object is kept as raw JSON. */
 static int parse_annotations(struct oci_jp *jp, json_object *top, struct alc_spec *spec)
 {
-	json_object *a;
-	int r = jp_opt_object(jp, top, "annotations", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "annotations");
-	json_object_object_foreach(a, key, val)
-	{
-		size_t at = jp_key(jp, key);
-		const char *s;
-		r = val ? jp_want_string(jp, val, &s) : jp_fail(jp, "want a string");
-		jp_pop(jp, at);
-		if (r < 0)
-			break;
-	}
-	jp_pop(jp, saved);
-	if (r < 0)
+	int r = jp_each_member(jp, top, "annotations", annotation_member, NULL);
+	json_object *a = jp_get(top, "annotations");
+	if (r < 0 || !a)
 		return r;
 	const char *raw = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
 								    JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -146,6 +142,11 @@ static int parse_document(struct oci_jp *jp, json_object *top, struct alc_spec *
 	r = r < 0 ? r : oci_parse_hooks(jp, top, spec);
 	r = r < 0 ? r : parse_annotations(jp, top, spec);
 	r = r < 0 ? r : oci_parse_linux(jp, top, spec);
+	if (r >= 0 && (spec->hostname || spec->domainname) &&
+	    !oci_has_namespace(spec, CLONE_NEWUTS))
+		r = jp_fail_key(jp, spec->hostname ? "hostname" : "domainname",
+				"needs a uts namespace of its own (a \"uts\" entry in "
+				".linux.namespaces)");
 	return r < 0 ? r : 0;
 }
 
@@ -153,10 +154,10 @@ int oci_config_parse(const char *text, const char *source, struct alc_spec *spec
 {
 	json_object *top;
 	memset(spec, 0, sizeof(*spec));
-	spec->res.cpu_period_us = 100000;
 	int r = oci_json_parse(text, source, &top, err);
 	if (r < 0)
 		return r;
+	spec->res.cpu_period_us = 100000;
 	struct oci_jp jp;
 	jp_init(&jp, source, err);
 	r = parse_document(&jp, top, spec);

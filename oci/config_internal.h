@@ -42,6 +42,11 @@ const struct oci_name *oci_name_find(const struct oci_name *t, size_t n, const c
  * -EINVAL with err "SOURCE:LINE:COLUMN: json-c's reason". */
 int oci_json_parse(const char *text, const char *source, json_object **out, alc_err *err);
 
+/* Renders top pretty-printed with a final newline and releases it;
+ * returns a malloc'd string, or NULL when top is NULL, holds a hole left
+ * by a failed allocation, or memory runs out. */
+char *oci_json_render(json_object *top);
+
 /* The process object at the current path into spec->process and the
  * spec's terminal, console size, oomScoreAdj, apparmor and selinux. */
 int oci_parse_process(struct oci_jp *jp, json_object *proc, struct alc_spec *spec);
@@ -57,6 +62,10 @@ int oci_parse_hooks(struct oci_jp *jp, json_object *top, struct alc_spec *spec);
 
 /* The top-level "linux" object (resources and seccomp included). */
 int oci_parse_linux(struct oci_jp *jp, json_object *top, struct alc_spec *spec);
+
+/* True when the container has a namespace of type (CLONE_NEW*) of its
+ * own, created or joined by path. */
+bool oci_has_namespace(const struct alc_spec *spec, int type);
 
 /* linux.resources at the current path. */
 int oci_parse_resources(struct oci_jp *jp, json_object *res, struct alc_spec *spec);

@@ -21,29 +21,9 @@ const struct oci_name oci_namespaces[] = {
 };
 const size_t oci_n_namespaces = sizeof(oci_namespaces) / sizeof(*oci_namespaces);
 
-/* Runs fn on each element of the array obj.key, the path following. */
-static int each(struct oci_jp *jp, json_object *obj, const char *key,
-		int (*fn)(struct oci_jp *jp, json_object *o, struct alc_spec *spec),
-		struct alc_spec *spec)
+static int one_namespace(struct oci_jp *jp, json_object *o, void *ctx)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, obj, key, &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, key);
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		json_object *o = json_object_array_get_idx(a, i);
-		r = jp_want_object(jp, o);
-		r = r ?: fn(jp, o, spec);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
-}
-
-static int one_namespace(struct oci_jp *jp, json_object *o, struct alc_spec *spec)
-{
+	struct alc_spec *spec = ctx;
 	const char *type, *path = NULL;
 	int r = jp_req_string(jp, o, "type", &type);
 	r = r < 0 ? r : jp_opt_string(jp, o, "path", &path);
@@ -85,13 +65,15 @@ static int one_idmap(struct oci_jp *jp, json_object *o, struct alc_idmap **v, si
 	return ALC_PUSH(*v, *n, m) < 0 ? jp_nomem(jp) : 0;
 }
 
-static int one_uidmap(struct oci_jp *jp, json_object *o, struct alc_spec *spec)
+static int one_uidmap(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct alc_spec *spec = ctx;
 	return one_idmap(jp, o, &spec->uid_maps, &spec->n_uid_maps);
 }
 
-static int one_gidmap(struct oci_jp *jp, json_object *o, struct alc_spec *spec)
+static int one_gidmap(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct alc_spec *spec = ctx;
 	return one_idmap(jp, o, &spec->gid_maps, &spec->n_gid_maps);
 }
 
@@ -128,8 +110,9 @@ static int device_fields(struct oci_jp *jp, json_object *o, struct alc_device *d
 	return r < 0 ? r : 0;
 }
 
-static int one_device(struct oci_jp *jp, json_object *o, struct alc_spec *spec)
+static int one_device(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct alc_spec *spec = ctx;
 	struct alc_device d = { 0 };
 	if (ALC_PUSH(spec->devices, spec->n_devices, d) < 0)
 		return jp_nomem(jp);
@@ -137,51 +120,35 @@ static int one_device(struct oci_jp *jp, json_object *o, struct alc_spec *spec)
 	return device_fields(jp, o, &spec->devices[spec->n_devices - 1]);
 }
 
-static int parse_sysctl(struct oci_jp *jp, json_object *lx, struct alc_spec *spec)
+static int sysctl_member(struct oci_jp *jp, const char *key, json_object *v, void *ctx)
 {
-	json_object *o;
-	int r = jp_opt_object(jp, lx, "sysctl", &o);
-	if (r <= 0)
+	struct alc_spec *spec = ctx;
+	const char *s;
+	int r = v ? jp_want_string(jp, v, &s) : jp_fail(jp, "want a string");
+	if (r < 0)
 		return r;
-	size_t saved = jp_key(jp, "sysctl");
-	json_object_object_foreach(o, key, val)
-	{
-		size_t at = jp_key(jp, key);
-		const char *s;
-		r = val ? jp_want_string(jp, val, &s) : jp_fail(jp, "want a string");
-		if (r >= 0 && !*key)
-			r = jp_fail(jp, "empty key");
-		struct alc_sysctl kv = { r < 0 ? NULL : strdup(key), r < 0 ? NULL : strdup(s) };
-		if (r >= 0 &&
-		    (!kv.key || !kv.value || ALC_PUSH(spec->sysctl, spec->n_sysctl, kv))) {
-			free(kv.key);
-			free(kv.value);
-			r = jp_nomem(jp);
-		}
-		jp_pop(jp, at);
-		if (r < 0)
-			break;
+	if (!*key)
+		return jp_fail(jp, "empty key");
+	struct alc_sysctl kv = { strdup(key), strdup(s) };
+	if (!kv.key || !kv.value || ALC_PUSH(spec->sysctl, spec->n_sysctl, kv) < 0) {
+		free(kv.key);
+		free(kv.value);
+		return jp_nomem(jp);
 	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	return 0;
 }
 
-static int parse_personality(struct oci_jp *jp, json_object *lx, struct alc_spec *spec)
+static int parse_personality(struct oci_jp *jp, json_object *o, void *ctx)
 {
-	json_object *o;
+	struct alc_spec *spec = ctx;
 	const char *domain;
-	int r = jp_opt_object(jp, lx, "personality", &o);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "personality");
-	r = jp_req_string(jp, o, "domain", &domain);
+	int r = jp_req_string(jp, o, "domain", &domain);
 	if (r >= 0 && strcmp(domain, "LINUX") != 0 && strcmp(domain, "LINUX32") != 0)
 		r = jp_fail_key(jp, "domain", "want \"LINUX\" or \"LINUX32\"");
 	json_object *flags = NULL;
 	r = r < 0 ? r : jp_opt_array(jp, o, "flags", &flags);
 	if (r >= 0 && flags && json_object_array_length(flags))
 		r = jp_fail_key(jp, "flags", "personality flags are not supported");
-	jp_pop(jp, saved);
 	if (r < 0)
 		return r;
 	spec->has_personality = true;
@@ -199,31 +166,15 @@ static int one_offset(struct oci_jp *jp, json_object *o, int64_t *secs, uint32_t
 	return r < 0 ? r : 0;
 }
 
-static int parse_time_offsets(struct oci_jp *jp, json_object *lx, struct alc_spec *spec)
+static int offset_member(struct oci_jp *jp, const char *clock, json_object *v, void *ctx)
 {
-	json_object *o;
-	int r = jp_opt_object(jp, lx, "timeOffsets", &o);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "timeOffsets");
-	json_object_object_foreach(o, clock, val)
-	{
-		size_t at = jp_key(jp, clock);
-		if (!strcmp(clock, "monotonic"))
-			r = one_offset(jp, val, &spec->time_offset_mono_s,
-				       &spec->time_offset_mono_ns);
-		else if (!strcmp(clock, "boottime"))
-			r = one_offset(jp, val, &spec->time_offset_boot_s,
-				       &spec->time_offset_boot_ns);
-		else
-			r = jp_fail(jp, "unknown clock (want monotonic or boottime)");
-		jp_pop(jp, at);
-		if (r < 0)
-			break;
-	}
-	jp_pop(jp, saved);
-	spec->has_time_offsets = r >= 0;
-	return r < 0 ? r : 0;
+	struct alc_spec *spec = ctx;
+	spec->has_time_offsets = true;
+	if (!strcmp(clock, "monotonic"))
+		return one_offset(jp, v, &spec->time_offset_mono_s, &spec->time_offset_mono_ns);
+	if (!strcmp(clock, "boottime"))
+		return one_offset(jp, v, &spec->time_offset_boot_s, &spec->time_offset_boot_ns);
+	return jp_fail(jp, "unknown clock (want monotonic or boottime)");
 }
 
 static int parse_strings(struct oci_jp *jp, json_object *lx, struct alc_spec *spec)
@@ -241,42 +192,112 @@ static int parse_strings(struct oci_jp *jp, json_object *lx, struct alc_spec *sp
 	return r < 0 ? r : 0;
 }
 
-static int parse_linux_objects(struct oci_jp *jp, json_object *lx, struct alc_spec *spec)
+static int parse_resources(struct oci_jp *jp, json_object *o, void *ctx)
 {
-	json_object *o = NULL;
-	int r = jp_opt_object(jp, lx, "resources", &o);
-	if (r > 0) {
-		size_t saved = jp_key(jp, "resources");
-		r = oci_parse_resources(jp, o, spec);
-		jp_pop(jp, saved);
+	return oci_parse_resources(jp, o, ctx);
+}
+
+static int parse_seccomp(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	return oci_parse_seccomp(jp, o, ctx);
+}
+
+/* True when the container gets a namespace of this type of its own:
+ * created, or joined by path. */
+bool oci_has_namespace(const struct alc_spec *spec, int type)
+{
+	for (size_t i = 0; i < spec->n_ns_join; i++)
+		if (spec->ns_join[i].type == type)
+			return true;
+	return spec->ns_flags & type;
+}
+
+/* The sysctls the kernel keeps per namespace: a name ending in '.' is a
+ * prefix. Any other would change the host. */
+static const struct {
+	const char *name;
+	int ns;
+	const char *ns_name;
+} namespaced_sysctls[] = {
+	{ "net.", CLONE_NEWNET, "network" },
+	{ "fs.mqueue.", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmax", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmnb", CLONE_NEWIPC, "ipc" },
+	{ "kernel.msgmni", CLONE_NEWIPC, "ipc" },
+	{ "kernel.sem", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmall", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmmax", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shmmni", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shm_rmid_forced", CLONE_NEWIPC, "ipc" },
+	{ "kernel.hostname", CLONE_NEWUTS, "uts" },
+	{ "kernel.domainname", CLONE_NEWUTS, "uts" },
+};
+
+static int check_sysctl(struct oci_jp *jp, const struct alc_spec *spec, const char *key)
+{
+	for (size_t i = 0; i < sizeof(namespaced_sysctls) / sizeof(*namespaced_sysctls); i++) {
+		const char *n = namespaced_sysctls[i].name;
+		size_t len = strlen(n);
+		bool match = n[len - 1] == '.' ? !strncmp(key, n, len) : !strcmp(key, n);
+		if (!match || strchr(key, '/') || strstr(key, ".."))
+			continue;
+		if (oci_has_namespace(spec, namespaced_sysctls[i].ns))
+			return 0;
+		return jp_fail(jp, "needs a %s namespace of its own",
+			       namespaced_sysctls[i].ns_name);
 	}
-	r = r < 0 ? r : jp_opt_object(jp, lx, "seccomp", &o);
-	if (r > 0) {
-		size_t saved = jp_key(jp, "seccomp");
-		r = oci_parse_seccomp(jp, o, spec);
-		jp_pop(jp, saved);
+	return jp_fail(jp, "not a namespaced sysctl (net.*, fs.mqueue.*, the kernel IPC ones, "
+			   "kernel.hostname, kernel.domainname)");
+}
+
+static int check_sysctls(struct oci_jp *jp, const struct alc_spec *spec)
+{
+	size_t saved = jp_key(jp, "sysctl");
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < spec->n_sysctl; i++) {
+		size_t at = jp_key(jp, spec->sysctl[i].key);
+		r = check_sysctl(jp, spec, spec->sysctl[i].key);
+		jp_pop(jp, at);
 	}
+	jp_pop(jp, saved);
+	return r;
+}
+
+/* Settings that only a namespace the runtime creates can take. */
+static int check_new_namespaces(struct oci_jp *jp, const struct alc_spec *spec)
+{
+	if ((spec->n_uid_maps || spec->n_gid_maps) && !(spec->ns_flags & CLONE_NEWUSER))
+		return jp_fail_key(jp, spec->n_uid_maps ? "uidMappings" : "gidMappings",
+				   "needs a new user namespace (a \"user\" entry without a path "
+				   "in .linux.namespaces)");
+	if (spec->has_time_offsets && !(spec->ns_flags & CLONE_NEWTIME))
+		return jp_fail_key(jp, "timeOffsets",
+				   "needs a new time namespace (a \"time\" entry without a path "
+				   "in .linux.namespaces)");
+	return 0;
+}
+
+static int parse_linux(struct oci_jp *jp, json_object *lx, void *ctx)
+{
+	struct alc_spec *spec = ctx;
+	int r = jp_each_object(jp, lx, "namespaces", one_namespace, spec);
+	r = r < 0 ? r : jp_each_object(jp, lx, "uidMappings", one_uidmap, spec);
+	r = r < 0 ? r : jp_each_object(jp, lx, "gidMappings", one_gidmap, spec);
+	r = r < 0 ? r : jp_each_object(jp, lx, "devices", one_device, spec);
+	r = r < 0 ? r : jp_each_member(jp, lx, "sysctl", sysctl_member, spec);
+	r = r < 0 ? r : jp_sub(jp, lx, "personality", parse_personality, spec);
+	r = r < 0 ? r : jp_each_member(jp, lx, "timeOffsets", offset_member, spec);
+	r = r < 0 ? r : parse_strings(jp, lx, spec);
+	r = r < 0 ? r : jp_sub(jp, lx, "resources", parse_resources, spec);
+	r = r < 0 ? r : jp_sub(jp, lx, "seccomp", parse_seccomp, spec);
 	if (r >= 0 && jp_get(lx, "intelRdt"))
 		r = jp_fail_key(jp, "intelRdt", "Intel RDT is not supported by alcove");
-	return r < 0 ? r : 0;
+	r = r < 0 ? r : check_new_namespaces(jp, spec);
+	return r < 0 ? r : check_sysctls(jp, spec);
 }
 
 int oci_parse_linux(struct oci_jp *jp, json_object *top, struct alc_spec *spec)
 {
-	json_object *lx;
-	int r = jp_opt_object(jp, top, "linux", &lx);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "linux");
-	r = each(jp, lx, "namespaces", one_namespace, spec);
-	r = r < 0 ? r : each(jp, lx, "uidMappings", one_uidmap, spec);
-	r = r < 0 ? r : each(jp, lx, "gidMappings", one_gidmap, spec);
-	r = r < 0 ? r : each(jp, lx, "devices", one_device, spec);
-	r = r < 0 ? r : parse_sysctl(jp, lx, spec);
-	r = r < 0 ? r : parse_personality(jp, lx, spec);
-	r = r < 0 ? r : parse_time_offsets(jp, lx, spec);
-	r = r < 0 ? r : parse_strings(jp, lx, spec);
-	r = r < 0 ? r : parse_linux_objects(jp, lx, spec);
-	jp_pop(jp, saved);
+	int r = jp_sub(jp, top, "linux", parse_linux, spec);
 	return r < 0 ? r : 0;
 }

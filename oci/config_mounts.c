@@ -102,9 +102,15 @@ static int data_add(char **data, const char *opt)
 	return 0;
 }
 
-/* One option into m: a flag, a propagation type, or filesystem data. */
-static int mount_option(struct oci_jp *jp, const char *opt, struct alc_mount *m)
+/* One option into the mount ctx: a flag, a propagation type, or
+ * filesystem data. */
+static int option_elem(struct oci_jp *jp, json_object *v, void *ctx)
 {
+	struct alc_mount *m = ctx;
+	const char *opt;
+	int r = jp_want_string(jp, v, &opt);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < oci_n_mount_opts; i++) {
 		const struct oci_mount_opt *o = &oci_mount_opts[i];
 		if (strcmp(o->name, opt) != 0)
@@ -127,8 +133,7 @@ static int mount_option(struct oci_jp *jp, const char *opt, struct alc_mount *m)
 static int mount_fields(struct oci_jp *jp, json_object *o, struct alc_mount *m)
 {
 	const char *dst, *s;
-	int r = jp_want_object(jp, o);
-	r = r ?: jp_req_string(jp, o, "destination", &dst);
+	int r = jp_req_string(jp, o, "destination", &dst);
 	if (r >= 0 && dst[0] != '/')
 		r = jp_fail_key(jp, "destination", "want an absolute path");
 	r = r ?: jp_strdup(jp, &m->target, dst);
@@ -141,47 +146,39 @@ static int mount_fields(struct oci_jp *jp, json_object *o, struct alc_mount *m)
 	}
 	if (r >= 0 && (jp_get(o, "uidMappings") || jp_get(o, "gidMappings")))
 		r = jp_fail(jp, "idmapped mounts are not supported");
-	json_object *opts = NULL;
-	r = r < 0 ? r : jp_opt_array(jp, o, "options", &opts);
-	size_t saved = jp_key(jp, "options");
-	for (size_t i = 0; r >= 0 && opts && i < json_object_array_length(opts); i++) {
-		size_t at = jp_index(jp, i);
-		r = jp_want_string(jp, json_object_array_get_idx(opts, i), &s);
-		r = r ?: mount_option(jp, s, m);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	return r < 0 ? r : jp_each(jp, o, "options", option_elem, m);
+}
+
+static int mount_elem(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	struct alc_spec *spec = ctx;
+	struct alc_mount m = { 0 };
+	if (ALC_PUSH(spec->mounts, spec->n_mounts, m) < 0)
+		return jp_nomem(jp);
+	/* Filled in place: on error alc_spec_free releases it. */
+	return mount_fields(jp, o, &spec->mounts[spec->n_mounts - 1]);
 }
 
 int oci_parse_mounts(struct oci_jp *jp, json_object *top, struct alc_spec *spec)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, top, "mounts", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "mounts");
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		/* Filled in place: on error alc_spec_free releases it. */
-		struct alc_mount m = { 0 };
-		if (ALC_PUSH(spec->mounts, spec->n_mounts, m) < 0)
-			r = jp_nomem(jp);
-		else
-			r = mount_fields(jp, json_object_array_get_idx(a, i),
-					 &spec->mounts[spec->n_mounts - 1]);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	return jp_each_object(jp, top, "mounts", mount_elem, spec);
 }
 
-static int hook_fields(struct oci_jp *jp, json_object *o, struct alc_hook *h)
+struct hook_list {
+	struct alc_hook **v;
+	size_t *n;
+};
+
+static int hook_elem(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct hook_list *l = ctx;
+	struct alc_hook fresh = { 0 };
+	if (ALC_PUSH(*l->v, *l->n, fresh) < 0)
+		return jp_nomem(jp);
+	struct alc_hook *h = &(*l->v)[*l->n - 1]; /* freed with the spec on error */
 	const char *path;
 	int64_t timeout;
-	int r = jp_want_object(jp, o);
-	r = r ?: jp_req_string(jp, o, "path", &path);
+	int r = jp_req_string(jp, o, "path", &path);
 	if (r >= 0 && path[0] != '/')
 		r = jp_fail_key(jp, "path", "want an absolute path");
 	r = r ?: jp_strdup(jp, &h->path, path);
@@ -192,38 +189,19 @@ static int hook_fields(struct oci_jp *jp, json_object *o, struct alc_hook *h)
 	return r < 0 ? r : 0;
 }
 
-static int parse_phase(struct oci_jp *jp, json_object *a, struct alc_spec *spec, int phase)
+static int parse_hooks(struct oci_jp *jp, json_object *hooks, void *ctx)
 {
+	struct alc_spec *spec = ctx;
 	int r = 0;
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		struct alc_hook h = { 0 };
-		if (ALC_PUSH(spec->hooks[phase], spec->n_hooks[phase], h) < 0)
-			r = jp_nomem(jp);
-		else
-			r = hook_fields(jp, json_object_array_get_idx(a, i),
-					&spec->hooks[phase][spec->n_hooks[phase] - 1]);
-		jp_pop(jp, at);
+	for (int phase = 0; r >= 0 && phase < ALC_HOOK_PHASES; phase++) {
+		struct hook_list l = { &spec->hooks[phase], &spec->n_hooks[phase] };
+		r = jp_each_object(jp, hooks, oci_hook_phases[phase], hook_elem, &l);
 	}
 	return r;
 }
 
 int oci_parse_hooks(struct oci_jp *jp, json_object *top, struct alc_spec *spec)
 {
-	json_object *hooks;
-	int r = jp_opt_object(jp, top, "hooks", &hooks);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "hooks");
-	for (int phase = 0; r >= 0 && phase < ALC_HOOK_PHASES; phase++) {
-		json_object *a = NULL;
-		r = jp_opt_array(jp, hooks, oci_hook_phases[phase], &a);
-		if (r <= 0)
-			continue;
-		size_t at = jp_key(jp, oci_hook_phases[phase]);
-		r = parse_phase(jp, a, spec, phase);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
+	int r = jp_sub(jp, top, "hooks", parse_hooks, spec);
 	return r < 0 ? r : 0;
 }

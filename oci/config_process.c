@@ -34,55 +34,45 @@ static const char *const cap_set_names[ALC_CAP_SETS] = {
 	[ALC_CAP_AMBIENT] = "ambient",
 };
 
-/* "CAP_NET_ADMIN" into a bit. A name libcap does not know is an error; one
- * it knows that the running kernel lacks is left out, as a config written
- * for a newer kernel must still run. */
-static int cap_bit(struct oci_jp *jp, const char *name, uint64_t *mask)
+/* "CAP_NET_ADMIN" into a bit of the set ctx. A name libcap does not know
+ * is an error; one it knows that the running kernel lacks is left out, as
+ * a config written for a newer kernel must still run. */
+static int cap_elem(struct oci_jp *jp, json_object *v, void *ctx)
 {
+	uint64_t *mask = ctx;
+	const char *name;
 	char lower[64];
+	int r = jp_want_string(jp, v, &name);
+	if (r < 0)
+		return r;
 	size_t n = strlen(name);
 	if (strncmp(name, "CAP_", 4) != 0 || n < 5 || n >= sizeof(lower))
 		return jp_fail(jp, "\"%.64s\" is not a capability name (want CAP_...)", name);
 	for (size_t i = 0; i <= n; i++)
 		lower[i] = (char)tolower((unsigned char)name[i]);
-	cap_value_t v;
-	if (isdigit((unsigned char)lower[4]) || cap_from_name(lower, &v) < 0 || v < 0 || v > 63)
+	cap_value_t c;
+	if (isdigit((unsigned char)lower[4]) || cap_from_name(lower, &c) < 0 || c < 0 || c > 63)
 		return jp_fail(jp, "unknown capability \"%s\"", name);
-	if ((unsigned)v < (unsigned)cap_max_bits())
-		*mask |= 1ULL << v;
+	if ((unsigned)c < (unsigned)cap_max_bits())
+		*mask |= 1ULL << c;
 	return 0;
 }
 
-static int parse_caps(struct oci_jp *jp, json_object *proc, struct alc_process *p)
+static int parse_caps(struct oci_jp *jp, json_object *caps, void *ctx)
 {
-	json_object *caps;
-	int r = jp_opt_object(jp, proc, "capabilities", &caps);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "capabilities");
-	for (int set = 0; r >= 0 && set < ALC_CAP_SETS; set++) {
-		json_object *a = NULL;
-		r = jp_opt_array(jp, caps, cap_set_names[set], &a);
-		size_t at = jp_key(jp, cap_set_names[set]);
-		for (size_t i = 0; r >= 0 && a && i < json_object_array_length(a); i++) {
-			size_t ai = jp_index(jp, i);
-			const char *name;
-			r = jp_want_string(jp, json_object_array_get_idx(a, i), &name);
-			r = r ?: cap_bit(jp, name, &p->caps[set]);
-			jp_pop(jp, ai);
-		}
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	struct alc_process *p = ctx;
+	int r = 0;
+	for (int set = 0; r >= 0 && set < ALC_CAP_SETS; set++)
+		r = jp_each(jp, caps, cap_set_names[set], cap_elem, &p->caps[set]);
+	return r;
 }
 
-static int parse_rlimit(struct oci_jp *jp, json_object *o, struct alc_process *p)
+static int rlimit_elem(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct alc_process *p = ctx;
 	const char *type;
 	uint64_t soft, hard;
-	int r = jp_want_object(jp, o);
-	r = r ?: jp_req_string(jp, o, "type", &type);
+	int r = jp_req_string(jp, o, "type", &type);
 	r = r ?: jp_req_uint(jp, o, "soft", UINT64_MAX, &soft);
 	r = r ?: jp_req_uint(jp, o, "hard", UINT64_MAX, &hard);
 	if (r < 0)
@@ -100,57 +90,27 @@ static int parse_rlimit(struct oci_jp *jp, json_object *o, struct alc_process *p
 	return ALC_PUSH(p->rlimits, p->n_rlimits, rl) < 0 ? jp_nomem(jp) : 0;
 }
 
-static int parse_rlimits(struct oci_jp *jp, json_object *proc, struct alc_process *p)
+static int group_elem(struct oci_jp *jp, json_object *v, void *ctx)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, proc, "rlimits", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "rlimits");
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		r = parse_rlimit(jp, json_object_array_get_idx(a, i), p);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	struct alc_process *p = ctx;
+	uint64_t gid;
+	int r = jp_want_uint(jp, v, UINT32_MAX, &gid);
+	if (r >= 0 && ALC_PUSH(p->groups, p->n_groups, (gid_t)gid) < 0)
+		r = jp_nomem(jp);
+	return r;
 }
 
-static int parse_groups(struct oci_jp *jp, json_object *user, struct alc_process *p)
+static int parse_user(struct oci_jp *jp, json_object *user, void *ctx)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, user, "additionalGids", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "additionalGids");
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		uint64_t gid;
-		r = jp_want_uint(jp, json_object_array_get_idx(a, i), UINT32_MAX, &gid);
-		if (r >= 0 && ALC_PUSH(p->groups, p->n_groups, (gid_t)gid) < 0)
-			r = jp_nomem(jp);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
-}
-
-static int parse_user(struct oci_jp *jp, json_object *proc, struct alc_process *p)
-{
-	json_object *user;
-	int r = jp_opt_object(jp, proc, "user", &user);
-	if (r <= 0)
-		return r; /* no user: root */
-	size_t saved = jp_key(jp, "user");
+	struct alc_process *p = ctx;
 	uint64_t uid, gid, umask;
-	r = jp_req_uint(jp, user, "uid", UINT32_MAX, &uid);
+	int r = jp_req_uint(jp, user, "uid", UINT32_MAX, &uid);
 	r = r ?: jp_req_uint(jp, user, "gid", UINT32_MAX, &gid);
 	if (r >= 0 && (r = jp_opt_uint(jp, user, "umask", 0777, &umask)) > 0) {
 		p->has_umask = true;
 		p->umask = (mode_t)umask;
 	}
-	r = r < 0 ? r : parse_groups(jp, user, p);
-	jp_pop(jp, saved);
+	r = r < 0 ? r : jp_each(jp, user, "additionalGids", group_elem, p);
 	if (r < 0)
 		return r;
 	p->uid = (uid_t)uid;
@@ -166,8 +126,13 @@ static int parse_args_cwd(struct oci_jp *jp, json_object *proc, struct alc_proce
 	if (!p->n_args)
 		return jp_fail_key(jp, "args",
 				   jp_get(proc, "args") ? "must not be empty" : "missing");
-	if (!p->args[0][0])
-		return jp_fail_key(jp, "args", "the program name must not be empty");
+	if (!p->args[0][0]) {
+		size_t saved = jp_key(jp, "args");
+		jp_index(jp, 0);
+		r = jp_fail(jp, "the program name must not be empty");
+		jp_pop(jp, saved);
+		return r;
+	}
 	r = jp_opt_strv(jp, proc, "env", &p->env, &p->n_env);
 	const char *cwd;
 	r = r ?: jp_req_string(jp, proc, "cwd", &cwd);
@@ -176,17 +141,12 @@ static int parse_args_cwd(struct oci_jp *jp, json_object *proc, struct alc_proce
 	return r ?: jp_strdup(jp, &p->cwd, cwd);
 }
 
-static int parse_console(struct oci_jp *jp, json_object *proc, struct alc_spec *spec)
+static int parse_console(struct oci_jp *jp, json_object *cs, void *ctx)
 {
-	json_object *cs;
-	int r = jp_opt_object(jp, proc, "consoleSize", &cs);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "consoleSize");
+	struct alc_spec *spec = ctx;
 	uint64_t h, w;
-	r = jp_req_uint(jp, cs, "height", UINT16_MAX, &h);
+	int r = jp_req_uint(jp, cs, "height", UINT16_MAX, &h);
 	r = r ?: jp_req_uint(jp, cs, "width", UINT16_MAX, &w);
-	jp_pop(jp, saved);
 	if (r < 0)
 		return r;
 	spec->console_height = (unsigned)h;
@@ -214,11 +174,11 @@ int oci_parse_process(struct oci_jp *jp, json_object *proc, struct alc_spec *spe
 {
 	struct alc_process *p = &spec->process;
 	int r = jp_opt_bool(jp, proc, "terminal", &spec->terminal);
-	r = r < 0 ? r : parse_console(jp, proc, spec);
-	r = r < 0 ? r : parse_user(jp, proc, p);
+	r = r < 0 ? r : jp_sub(jp, proc, "consoleSize", parse_console, spec);
+	r = r < 0 ? r : jp_sub(jp, proc, "user", parse_user, p); /* none: root */
 	r = r < 0 ? r : parse_args_cwd(jp, proc, p);
-	r = r < 0 ? r : parse_caps(jp, proc, p);
-	r = r < 0 ? r : parse_rlimits(jp, proc, p);
+	r = r < 0 ? r : jp_sub(jp, proc, "capabilities", parse_caps, p);
+	r = r < 0 ? r : jp_each_object(jp, proc, "rlimits", rlimit_elem, p);
 	r = r < 0 ? r : parse_security(jp, proc, spec);
 	return r < 0 ? r : 0;
 }

@@ -31,8 +31,9 @@ static int opt_cpuset(struct oci_jp *jp, json_object *o, const char *key, char *
 	return r < 0 ? r : 1;
 }
 
-static int parse_cpu(struct oci_jp *jp, json_object *cpu, struct alc_resources *res)
+static int parse_cpu(struct oci_jp *jp, json_object *cpu, void *ctx)
 {
+	struct alc_resources *res = ctx;
 	uint64_t shares = 0, period = 0, burst;
 	int64_t quota = 0;
 	int r = jp_opt_uint(jp, cpu, "shares", UINT64_MAX, &shares);
@@ -61,8 +62,9 @@ static int parse_cpu(struct oci_jp *jp, json_object *cpu, struct alc_resources *
 	return r < 0 ? r : 0;
 }
 
-static int parse_memory(struct oci_jp *jp, json_object *mem, struct alc_resources *res)
+static int parse_memory(struct oci_jp *jp, json_object *mem, void *ctx)
 {
+	struct alc_resources *res = ctx;
 	int r = opt_limit(jp, mem, "limit", &res->memory);
 	if (r > 0)
 		res->set |= ALC_RES_MEMORY;
@@ -82,8 +84,9 @@ static int parse_memory(struct oci_jp *jp, json_object *mem, struct alc_resource
 	return r < 0 ? r : 0;
 }
 
-static int parse_pids(struct oci_jp *jp, json_object *pids, struct alc_resources *res)
+static int parse_pids(struct oci_jp *jp, json_object *pids, void *ctx)
 {
+	struct alc_resources *res = ctx;
 	int64_t limit;
 	int r = jp_opt_int(jp, pids, "limit", INT64_MIN, INT64_MAX, &limit);
 	if (r == 0)
@@ -109,7 +112,29 @@ static uint64_t *throttle_slot(struct alc_resources *res, uint32_t major, uint32
 	return slots[k];
 }
 
-static int parse_throttle(struct oci_jp *jp, json_object *bio, int k, struct alc_resources *res)
+struct throttle_kind {
+	struct alc_resources *res;
+	int k; /* rbps, wbps, riops, wiops */
+};
+
+static int throttle_elem(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	struct throttle_kind *t = ctx;
+	uint64_t major, minor, rate;
+	int r = jp_req_uint(jp, o, "major", UINT32_MAX, &major);
+	r = r ?: jp_req_uint(jp, o, "minor", UINT32_MAX, &minor);
+	r = r ?: jp_req_uint(jp, o, "rate", UINT64_MAX, &rate);
+	if (r < 0)
+		return r;
+	uint64_t *slot = throttle_slot(t->res, (uint32_t)major, (uint32_t)minor, t->k);
+	if (!slot)
+		return jp_nomem(jp);
+	*slot = rate;
+	t->res->set |= ALC_RES_IO;
+	return 0;
+}
+
+static int parse_block_io(struct oci_jp *jp, json_object *bio, void *ctx)
 {
 	static const char *const keys[4] = {
 		"throttleReadBpsDevice",
@@ -117,31 +142,12 @@ static int parse_throttle(struct oci_jp *jp, json_object *bio, int k, struct alc
 		"throttleReadIOPSDevice",
 		"throttleWriteIOPSDevice",
 	};
-	json_object *a;
-	int r = jp_opt_array(jp, bio, keys[k], &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, keys[k]);
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		json_object *o = json_object_array_get_idx(a, i);
-		uint64_t major, minor, rate;
-		r = jp_want_object(jp, o);
-		r = r ?: jp_req_uint(jp, o, "major", UINT32_MAX, &major);
-		r = r ?: jp_req_uint(jp, o, "minor", UINT32_MAX, &minor);
-		r = r ?: jp_req_uint(jp, o, "rate", UINT64_MAX, &rate);
-		uint64_t *slot =
-			r < 0 ? NULL : throttle_slot(res, (uint32_t)major, (uint32_t)minor, k);
-		if (r >= 0 && !slot)
-			r = jp_nomem(jp);
-		if (slot) {
-			*slot = rate;
-			res->set |= ALC_RES_IO;
-		}
-		jp_pop(jp, at);
+	int r = 0;
+	for (int k = 0; r >= 0 && k < 4; k++) {
+		struct throttle_kind t = { ctx, k };
+		r = jp_each_object(jp, bio, keys[k], throttle_elem, &t);
 	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 /* A device number that may be left out, null or -1: any. */
@@ -155,8 +161,8 @@ static int opt_devnum(struct oci_jp *jp, json_object *o, const char *key, int64_
 static int dev_rule(struct oci_jp *jp, json_object *o, struct alc_dev_rule *d)
 {
 	const char *type = "a", *access = "rwm";
-	int r = jp_want_object(jp, o);
-	if (r >= 0 && !jp_get(o, "allow"))
+	int r = 0;
+	if (!jp_get(o, "allow"))
 		r = jp_fail_key(jp, "allow", "missing");
 	r = r < 0 ? r : jp_opt_bool(jp, o, "allow", &d->allow);
 	r = r < 0 ? r : jp_opt_string(jp, o, "type", &type);
@@ -174,45 +180,13 @@ static int dev_rule(struct oci_jp *jp, json_object *o, struct alc_dev_rule *d)
 	return 0;
 }
 
-static int parse_dev_rules(struct oci_jp *jp, json_object *resj, struct alc_spec *spec)
+static int dev_rule_elem(struct oci_jp *jp, json_object *o, void *ctx)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, resj, "devices", &a);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, "devices");
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		struct alc_dev_rule d = { 0 };
-		r = dev_rule(jp, json_object_array_get_idx(a, i), &d);
-		if (r >= 0 && ALC_PUSH(spec->dev_rules, spec->n_dev_rules, d) < 0)
-			r = jp_nomem(jp);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
-}
-
-/* Calls fn on the object resj.key with the path following; 0 if absent. */
-static int sub(struct oci_jp *jp, json_object *resj, const char *key,
-	       int (*fn)(struct oci_jp *, json_object *, struct alc_resources *),
-	       struct alc_resources *res)
-{
-	json_object *o;
-	int r = jp_opt_object(jp, resj, key, &o);
-	if (r <= 0)
-		return r;
-	size_t saved = jp_key(jp, key);
-	r = fn(jp, o, res);
-	jp_pop(jp, saved);
-	return r;
-}
-
-static int parse_block_io(struct oci_jp *jp, json_object *bio, struct alc_resources *res)
-{
-	int r = 0;
-	for (int k = 0; r >= 0 && k < 4; k++)
-		r = parse_throttle(jp, bio, k, res);
+	struct alc_spec *spec = ctx;
+	struct alc_dev_rule d = { 0 };
+	int r = dev_rule(jp, o, &d);
+	if (r >= 0 && ALC_PUSH(spec->dev_rules, spec->n_dev_rules, d) < 0)
+		r = jp_nomem(jp);
 	return r;
 }
 
@@ -220,10 +194,10 @@ int oci_parse_resources(struct oci_jp *jp, json_object *resj, struct alc_spec *s
 {
 	struct alc_resources *res = &spec->res;
 	res->cpu_period_us = 100000;
-	int r = sub(jp, resj, "cpu", parse_cpu, res);
-	r = r < 0 ? r : sub(jp, resj, "memory", parse_memory, res);
-	r = r < 0 ? r : sub(jp, resj, "pids", parse_pids, res);
-	r = r < 0 ? r : sub(jp, resj, "blockIO", parse_block_io, res);
-	r = r < 0 ? r : parse_dev_rules(jp, resj, spec);
+	int r = jp_sub(jp, resj, "cpu", parse_cpu, res);
+	r = r < 0 ? r : jp_sub(jp, resj, "memory", parse_memory, res);
+	r = r < 0 ? r : jp_sub(jp, resj, "pids", parse_pids, res);
+	r = r < 0 ? r : jp_sub(jp, resj, "blockIO", parse_block_io, res);
+	r = r < 0 ? r : jp_each_object(jp, resj, "devices", dev_rule_elem, spec);
 	return r < 0 ? r : 0;
 }

@@ -79,12 +79,12 @@ static int parse_action(struct oci_jp *jp, json_object *o, const char *key, cons
 	return 0;
 }
 
-static int parse_arg(struct oci_jp *jp, json_object *o, struct alc_seccomp_arg *arg)
+static int arg_elem(struct oci_jp *jp, json_object *o, void *ctx)
 {
+	struct alc_seccomp_rule *rule = ctx;
 	uint64_t index, value, two = 0;
 	const char *op;
-	int r = jp_want_object(jp, o);
-	r = r ?: jp_req_uint(jp, o, "index", 5, &index);
+	int r = jp_req_uint(jp, o, "index", 5, &index);
 	r = r ?: jp_req_uint(jp, o, "value", UINT64_MAX, &value);
 	r = r ?: jp_req_string(jp, o, "op", &op);
 	r = r < 0 ? r : jp_opt_uint(jp, o, "valueTwo", UINT64_MAX, &two);
@@ -93,82 +93,49 @@ static int parse_arg(struct oci_jp *jp, json_object *o, struct alc_seccomp_arg *
 	const struct oci_name *n = oci_name_find(oci_seccomp_ops, oci_n_seccomp_ops, op);
 	if (!n)
 		return jp_fail_key(jp, "op", "unknown operator \"%.64s\"", op);
-	*arg = (struct alc_seccomp_arg){ (unsigned)index, value, two, (int)n->value };
-	return 0;
+	struct alc_seccomp_arg arg = { (unsigned)index, value, two, (int)n->value };
+	return ALC_PUSH(rule->args, rule->n_args, arg) < 0 ? jp_nomem(jp) : 0;
 }
 
-static int rule_fields(struct oci_jp *jp, json_object *o, struct alc_seccomp_rule *rule)
+static int rule_elem(struct oci_jp *jp, json_object *o, void *ctx)
 {
-	int r = jp_want_object(jp, o);
-	r = r ?: jp_opt_strv(jp, o, "names", &rule->names, &rule->n_names);
+	struct alc_seccomp *s = ctx;
+	struct alc_seccomp_rule fresh = { 0 };
+	if (ALC_PUSH(s->rules, s->n_rules, fresh) < 0)
+		return jp_nomem(jp);
+	/* Filled in place: on error alc_seccomp_free releases it. */
+	struct alc_seccomp_rule *rule = &s->rules[s->n_rules - 1];
+	int r = jp_opt_strv(jp, o, "names", &rule->names, &rule->n_names);
 	if (r >= 0 && !rule->n_names)
 		r = jp_fail_key(jp, "names", jp_get(o, "names") ? "must not be empty" : "missing");
 	r = r ?: parse_action(jp, o, "action", "errnoRet", &rule->action);
-	json_object *args = NULL;
-	r = r < 0 ? r : jp_opt_array(jp, o, "args", &args);
-	size_t saved = jp_key(jp, "args");
-	for (size_t i = 0; r >= 0 && args && i < json_object_array_length(args); i++) {
-		size_t at = jp_index(jp, i);
-		struct alc_seccomp_arg arg;
-		r = parse_arg(jp, json_object_array_get_idx(args, i), &arg);
-		if (r >= 0 && ALC_PUSH(rule->args, rule->n_args, arg) < 0)
-			r = jp_nomem(jp);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	return r ?: jp_each_object(jp, o, "args", arg_elem, rule);
 }
 
-static int parse_rules(struct oci_jp *jp, json_object *sc, struct alc_seccomp *s)
+static int arch_elem(struct oci_jp *jp, json_object *v, void *ctx)
 {
-	json_object *a;
-	int r = jp_opt_array(jp, sc, "syscalls", &a);
-	if (r <= 0)
+	struct alc_seccomp *s = ctx;
+	const char *name;
+	int r = jp_want_string(jp, v, &name);
+	if (r < 0)
 		return r;
-	size_t saved = jp_key(jp, "syscalls");
-	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
-		size_t at = jp_index(jp, i);
-		struct alc_seccomp_rule rule = { 0 };
-		/* Filled in place: on error alc_seccomp_free releases it. */
-		if (ALC_PUSH(s->rules, s->n_rules, rule) < 0)
-			r = jp_nomem(jp);
-		else
-			r = rule_fields(jp, json_object_array_get_idx(a, i),
-					&s->rules[s->n_rules - 1]);
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	if (strncmp(name, "SCMP_ARCH_", 10) != 0 || !name[10])
+		return jp_fail(jp, "unknown architecture \"%.64s\"", name);
+	return alc_strv_add(&s->archs, &s->n_archs, name) < 0 ? jp_nomem(jp) : 0;
 }
 
-static int parse_archs_flags(struct oci_jp *jp, json_object *sc, struct alc_seccomp *s)
+static int flag_elem(struct oci_jp *jp, json_object *v, void *ctx)
 {
-	int r = jp_opt_strv(jp, sc, "architectures", &s->archs, &s->n_archs);
-	for (size_t i = 0; r >= 0 && i < s->n_archs; i++) {
-		if (strncmp(s->archs[i], "SCMP_ARCH_", 10) != 0 || !s->archs[i][10]) {
-			size_t saved = jp_key(jp, "architectures");
-			jp_index(jp, i);
-			r = jp_fail(jp, "unknown architecture \"%.64s\"", s->archs[i]);
-			jp_pop(jp, saved);
-		}
-	}
-	json_object *flags = NULL;
-	r = r < 0 ? r : jp_opt_array(jp, sc, "flags", &flags);
-	size_t saved = jp_key(jp, "flags");
-	for (size_t i = 0; r >= 0 && flags && i < json_object_array_length(flags); i++) {
-		size_t at = jp_index(jp, i);
-		const char *name;
-		r = jp_want_string(jp, json_object_array_get_idx(flags, i), &name);
-		const struct oci_name *f =
-			r < 0 ? NULL : oci_name_find(oci_seccomp_flags, oci_n_seccomp_flags, name);
-		if (r >= 0 && !f)
-			r = jp_fail(jp, "unknown or unsupported flag \"%.64s\"", name);
-		if (f)
-			s->flags |= (unsigned)f->value;
-		jp_pop(jp, at);
-	}
-	jp_pop(jp, saved);
-	return r < 0 ? r : 0;
+	struct alc_seccomp *s = ctx;
+	const char *name;
+	int r = jp_want_string(jp, v, &name);
+	if (r < 0)
+		return r;
+	const struct oci_name *f = oci_name_find(oci_seccomp_flags, oci_n_seccomp_flags, name);
+	if (!f)
+		return jp_fail(jp, "unknown or unsupported flag \"%.64s\"", name);
+	s->flags |= (unsigned)f->value;
+	return 0;
 }
 
 int oci_parse_seccomp(struct oci_jp *jp, json_object *sc, struct alc_spec *spec)
@@ -179,7 +146,7 @@ int oci_parse_seccomp(struct oci_jp *jp, json_object *sc, struct alc_spec *spec)
 	alc_seccomp_free(spec->seccomp);
 	spec->seccomp = s; /* released with the spec, on error too */
 	int r = parse_action(jp, sc, "defaultAction", "defaultErrnoRet", &s->default_action);
-	r = r ?: parse_archs_flags(jp, sc, s);
-	r = r ?: parse_rules(jp, sc, s);
-	return r;
+	r = r ?: jp_each(jp, sc, "architectures", arch_elem, s);
+	r = r ?: jp_each(jp, sc, "flags", flag_elem, s);
+	return r ?: jp_each_object(jp, sc, "syscalls", rule_elem, s);
 }

@@ -65,8 +65,14 @@ static int jp_vfail(struct oci_jp *jp, const char *fmt, va_list ap)
 {
 	char msg[256];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	return alc_err_setx(jp->err, EINVAL, "%s: %s: %s", jp->source, jp->len ? jp->path : ".",
-			    msg);
+	int r = alc_err_setx(jp->err, EINVAL, "%s: %s: %s", jp->source, jp->len ? jp->path : ".",
+			     msg);
+	/* Keys and values quoted from the input may hold control characters;
+	 * the message stays one printable line. */
+	for (char *p = jp->err ? jp->err->msg : NULL; p && *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	return r;
 }
 
 int jp_fail(struct oci_jp *jp, const char *fmt, ...)
@@ -228,7 +234,7 @@ int jp_strdup(struct oci_jp *jp, char **dst, const char *s)
 	return 0;
 }
 
-int jp_opt_strv(struct oci_jp *jp, json_object *obj, const char *key, char ***v, size_t *n)
+int jp_each(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx)
 {
 	json_object *a;
 	int r = jp_opt_array(jp, obj, key, &a);
@@ -237,12 +243,79 @@ int jp_opt_strv(struct oci_jp *jp, json_object *obj, const char *key, char ***v,
 	size_t saved = jp_key(jp, key);
 	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
 		size_t at = jp_index(jp, i);
-		const char *s;
-		r = jp_want_string(jp, json_object_array_get_idx(a, i), &s);
-		if (r >= 0 && alc_strv_add(v, n, s) < 0)
-			r = jp_nomem(jp);
+		r = fn(jp, json_object_array_get_idx(a, i), ctx);
 		jp_pop(jp, at);
 	}
 	jp_pop(jp, saved);
 	return r < 0 ? r : 0;
+}
+
+struct each_object {
+	jp_elem_fn fn;
+	void *ctx;
+};
+
+static int object_then(struct oci_jp *jp, json_object *v, void *ctx)
+{
+	struct each_object *e = ctx;
+	int r = jp_want_object(jp, v);
+	return r < 0 ? r : e->fn(jp, v, e->ctx);
+}
+
+int jp_each_object(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx)
+{
+	struct each_object e = { fn, ctx };
+	return jp_each(jp, obj, key, object_then, &e);
+}
+
+int jp_each_member(struct oci_jp *jp, json_object *obj, const char *key, jp_member_fn fn, void *ctx)
+{
+	json_object *o;
+	int r = jp_opt_object(jp, obj, key, &o);
+	if (r <= 0)
+		return r;
+	size_t saved = jp_key(jp, key);
+	json_object_object_foreach(o, k, v)
+	{
+		size_t at = jp_key(jp, k);
+		r = fn(jp, k, v, ctx);
+		jp_pop(jp, at);
+		if (r < 0)
+			break;
+	}
+	jp_pop(jp, saved);
+	return r < 0 ? r : 0;
+}
+
+int jp_sub(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx)
+{
+	json_object *o;
+	int r = jp_opt_object(jp, obj, key, &o);
+	if (r <= 0)
+		return r;
+	size_t saved = jp_key(jp, key);
+	r = fn(jp, o, ctx);
+	jp_pop(jp, saved);
+	return r < 0 ? r : 1;
+}
+
+struct strv {
+	char ***v;
+	size_t *n;
+};
+
+static int strv_elem(struct oci_jp *jp, json_object *v, void *ctx)
+{
+	struct strv *sv = ctx;
+	const char *s;
+	int r = jp_want_string(jp, v, &s);
+	if (r >= 0 && alc_strv_add(sv->v, sv->n, s) < 0)
+		r = jp_nomem(jp);
+	return r;
+}
+
+int jp_opt_strv(struct oci_jp *jp, json_object *obj, const char *key, char ***v, size_t *n)
+{
+	struct strv sv = { v, n };
+	return jp_each(jp, obj, key, strv_elem, &sv);
 }

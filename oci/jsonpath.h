@@ -66,6 +66,27 @@ int jp_opt_array(struct oci_jp *jp, json_object *obj, const char *key, json_obje
 int jp_req_string(struct oci_jp *jp, json_object *obj, const char *key, const char **out);
 int jp_req_uint(struct oci_jp *jp, json_object *obj, const char *key, uint64_t max, uint64_t *out);
 
+/* Visitors: fn gets an element (or a member's key and value, NULL for a
+ * JSON null) with the path at it, and ctx; a negative return stops. */
+typedef int (*jp_elem_fn)(struct oci_jp *jp, json_object *v, void *ctx);
+typedef int (*jp_member_fn)(struct oci_jp *jp, const char *key, json_object *v, void *ctx);
+
+/* Calls fn on each element of the array obj.key (path "key[i]"); returns 0
+ * when absent, or the first error. */
+int jp_each(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx);
+
+/* Like jp_each, but each element must be an object. */
+int jp_each_object(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx);
+
+/* Calls fn on each member of the object obj.key (path "key.member");
+ * returns 0 when absent, or the first error. */
+int jp_each_member(struct oci_jp *jp, json_object *obj, const char *key, jp_member_fn fn,
+		   void *ctx);
+
+/* Calls fn on the object obj.key (path "key"); returns 0 when absent, 1
+ * after fn succeeded, or the first error. */
+int jp_sub(struct oci_jp *jp, json_object *obj, const char *key, jp_elem_fn fn, void *ctx);
+
 /* Strings of the array obj.key appended to *v (a NULL-terminated vector of
  * *n); 0 when absent, or -EINVAL/-ENOMEM. */
 int jp_opt_strv(struct oci_jp *jp, json_object *obj, const char *key, char ***v, size_t *n);

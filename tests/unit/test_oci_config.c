@@ -1,14 +1,13 @@
 /* Unit tests for the OCI config.json parser: a full config lands in the
  * spec's fields, each bad input is refused with its exact JSON path, unknown
- * fields are ignored, process.json replaces the process, the default config
- * parses back, and the fuzz corpus replays cleanly. No root needed. */
+ * fields and nulls are ignored, malformed JSON is placed by line and column,
+ * process.json replaces the process, and a bundle loads. No root needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -23,29 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cglimits.h"
 #include "fileio.h"
 #include "oci/config.h"
+#include "oci_fixture.h"
 #include "spec.h"
-
-/* JSON written with ' for " so that it reads in C; no value needs a '. */
-static char *dq(const char *s)
-{
-	char *d = strdup(s);
-	assert_non_null(d);
-	for (char *p = d; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
-
-static int parse_q(const char *single_quoted, struct alc_spec *spec, alc_err *err)
-{
-	char *text = dq(single_quoted);
-	int r = oci_config_parse(text, "config.json", spec, err);
-	free(text);
-	return r;
-}
 
 static const char full_config[] =
 	"{'ociVersion':'1.2.0',"
@@ -112,7 +92,7 @@ static void test_full_config_round_trips_into_spec_fields(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q(full_config, &s, &err), 0);
+	assert_int_equal(oci_fx_parse(full_config, &s, &err), 0);
 	struct alc_process *p = &s.process;
 	assert_true(s.terminal);
 	assert_int_equal(s.console_height, 40);
@@ -195,7 +175,7 @@ static void test_full_config_linux_section_lands_in_spec(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q(full_config, &s, &err), 0);
+	assert_int_equal(oci_fx_parse(full_config, &s, &err), 0);
 	assert_int_equal(s.ns_flags, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
 					     CLONE_NEWUSER | CLONE_NEWCGROUP | 0x80 /* TIME */);
 	assert_int_equal(s.n_ns_join, 1);
@@ -271,7 +251,7 @@ static void test_full_config_seccomp_becomes_libseccomp_values(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q(full_config, &s, &err), 0);
+	assert_int_equal(oci_fx_parse(full_config, &s, &err), 0);
 	struct alc_seccomp *sc = s.seccomp;
 	assert_non_null(sc);
 	assert_int_equal(sc->default_action, 0x00050000U | 38); /* SCMP_ACT_ERRNO(ENOSYS) */
@@ -293,51 +273,6 @@ static void test_full_config_seccomp_becomes_libseccomp_values(void **state)
 	alc_spec_free(&s);
 }
 
-/* A minimal valid config; the table below changes one place in it. */
-static const char base_config[] = "{'ociVersion':'1.0.2','process':{'user':{'uid':0,'gid':0},"
-				  "'args':['sh'],'cwd':'/'},'root':{'path':'rootfs'},"
-				  "'mounts':[{'destination':'/proc','type':'proc'}],"
-				  "'linux':{'resources':{}}}";
-
-/* Sets (or with value NULL deletes) the member at a path such as
- * ".linux.resources.memory.limit" or ".mounts[0].options", making
- * missing objects on the way. */
-static void set_at(json_object *top, const char *path, const char *value)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	json_object *cur = top;
-	char *save = NULL, *tok = strtok_r(buf, ".", &save);
-	while (tok) {
-		char *next = strtok_r(NULL, ".", &save);
-		char *br = strchr(tok, '[');
-		if (br) {
-			*br = '\0';
-			cur = json_object_array_get_idx(json_object_object_get(cur, tok),
-							(size_t)atoi(br + 1));
-			assert_non_null(cur);
-		} else if (!next) {
-			if (!value) {
-				json_object_object_del(cur, tok);
-			} else {
-				char *v = dq(value);
-				json_object *jv = json_tokener_parse(v);
-				free(v);
-				assert_true(jv || !strcmp(value, "null"));
-				json_object_object_add(cur, tok, jv);
-			}
-		} else {
-			json_object *child = json_object_object_get(cur, tok);
-			if (!child) {
-				child = json_object_new_object();
-				json_object_object_add(cur, tok, child);
-			}
-			cur = child;
-		}
-		tok = next;
-	}
-}
-
 struct bad_case {
 	const char *path, *value; /* value NULL: the member removed */
 	const char *message;
@@ -348,6 +283,8 @@ static const struct bad_case bad_cases[] = {
 	{ "process.args", NULL, "config.json: .process.args: missing" },
 	{ "process.args", "'sh'", "config.json: .process.args: want an array" },
 	{ "process.args", "['sh',3]", "config.json: .process.args[1]: want a string" },
+	{ "process.args", "['']",
+	  "config.json: .process.args[0]: the program name must not be empty" },
 	{ "process.cwd", "'rel'", "config.json: .process.cwd: want an absolute path" },
 	{ "process.cwd", NULL, "config.json: .process.cwd: missing" },
 	{ "process.terminal", "'yes'", "config.json: .process.terminal: want true or false" },
@@ -446,6 +383,18 @@ static const struct bad_case bad_cases[] = {
 	  "config.json: .linux.resources.devices[0].type: want \"a\", \"b\" or \"c\"" },
 	{ "linux.sysctl", "{'net.core.somaxconn':1024}",
 	  "config.json: .linux.sysctl[\"net.core.somaxconn\"]: want a string" },
+	{ "linux.sysctl", "{'net.ipv4.ip_forward':'1'}",
+	  "config.json: .linux.sysctl[\"net.ipv4.ip_forward\"]: needs a network namespace of its "
+	  "own" },
+	{ "linux.sysctl", "{'kernel.panic':'1'}",
+	  "config.json: .linux.sysctl[\"kernel.panic\"]: not a namespaced sysctl (net.*, "
+	  "fs.mqueue.*, the kernel IPC ones, kernel.hostname, kernel.domainname)" },
+	{ "linux.sysctl", "{'net.ipv4/../../x':'1'}",
+	  "config.json: .linux.sysctl[\"net.ipv4/../../x\"]: not a namespaced sysctl (net.*, "
+	  "fs.mqueue.*, the kernel IPC ones, kernel.hostname, kernel.domainname)" },
+	{ "hostname", "'box'",
+	  "config.json: .hostname: needs a uts namespace of its own (a \"uts\" entry in "
+	  ".linux.namespaces)" },
 	{ "linux.seccomp", "{}", "config.json: .linux.seccomp.defaultAction: missing" },
 	{ "linux.seccomp", "{'defaultAction':'SCMP_ACT_NOPE'}",
 	  "config.json: .linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"" },
@@ -481,6 +430,12 @@ static const struct bad_case bad_cases[] = {
 	  "config.json: .linux.timeOffsets.boottime.nanos: want an integer from 0 to 999999999" },
 	{ "linux.rootfsPropagation", "'sideways'",
 	  "config.json: .linux.rootfsPropagation: unknown propagation \"sideways\"" },
+	{ "linux.uidMappings", "[{'containerID':0,'hostID':1000,'size':1}]",
+	  "config.json: .linux.uidMappings: needs a new user namespace (a \"user\" entry without a "
+	  "path in .linux.namespaces)" },
+	{ "linux.timeOffsets", "{'monotonic':{'secs':10}}",
+	  "config.json: .linux.timeOffsets: needs a new time namespace (a \"time\" entry without a "
+	  "path in .linux.namespaces)" },
 	{ "linux.intelRdt", "{'closID':'x'}",
 	  "config.json: .linux.intelRdt: Intel RDT is not supported by alcove" },
 	{ "linux.maskedPaths", "'/proc'", "config.json: .linux.maskedPaths: want an array" },
@@ -491,11 +446,11 @@ static void test_bad_inputs_name_their_json_path(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(*bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
-		char *base = dq(base_config);
+		char *base = oci_fx_dq(oci_fx_base_config);
 		json_object *top = json_tokener_parse(base);
 		free(base);
 		assert_non_null(top);
-		set_at(top, c->path, c->value);
+		oci_fx_set_at(top, c->path, c->value);
 		const char *text = json_object_to_json_string(top);
 		struct alc_spec s;
 		alc_err err = { 0 };
@@ -517,7 +472,7 @@ static void test_base_config_used_by_the_table_is_valid(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q(base_config, &s, &err), 0);
+	assert_int_equal(oci_fx_parse(oci_fx_base_config, &s, &err), 0);
 	assert_string_equal(s.process.args[0], "sh");
 	assert_int_equal(s.ns_flags, 0);
 	assert_int_equal(s.res.set, 0);
@@ -530,14 +485,15 @@ static void test_unknown_fields_are_ignored(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q("{'ociVersion':'1.0.2-dev','future':{'x':[1,2]},"
-				 "'process':{'args':['sh'],'cwd':'/','newThing':true,"
-				 "'user':{'uid':1,'gid':2,'username':'x'},'ioPriority':{}},"
-				 "'root':{'path':'/r','other':1},'windows':{'x':1},"
-				 "'linux':{'resources':{'hugepageLimits':[],'unified':{'a':'b'}},"
-				 "'somethingNew':[]}}",
-				 &s, &err),
-			 0);
+	assert_int_equal(
+		oci_fx_parse("{'ociVersion':'1.0.2-dev','future':{'x':[1,2]},"
+			     "'process':{'args':['sh'],'cwd':'/','newThing':true,"
+			     "'user':{'uid':1,'gid':2,'username':'x'},'ioPriority':{}},"
+			     "'root':{'path':'/r','other':1},'windows':{'x':1},"
+			     "'linux':{'resources':{'hugepageLimits':[],'unified':{'a':'b'}},"
+			     "'somethingNew':[]}}",
+			     &s, &err),
+		0);
 	assert_int_equal(s.process.uid, 1);
 	assert_int_equal(s.process.gid, 2);
 	assert_string_equal(s.root_path, "/r");
@@ -549,11 +505,12 @@ static void test_nulls_count_as_absent(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q("{'process':{'args':['sh'],'cwd':'/','env':null,'rlimits':null},"
-				 "'root':{'path':'r'},'hooks':null,'linux':{'seccomp':null,"
-				 "'resources':{'devices':[{'allow':true,'major':null}]}}}",
-				 &s, &err),
-			 0);
+	assert_int_equal(
+		oci_fx_parse("{'process':{'args':['sh'],'cwd':'/','env':null,'rlimits':null},"
+			     "'root':{'path':'r'},'hooks':null,'linux':{'seccomp':null,"
+			     "'resources':{'devices':[{'allow':true,'major':null}]}}}",
+			     &s, &err),
+		0);
 	assert_null(s.seccomp);
 	assert_int_equal(s.dev_rules[0].major, -1);
 	alc_spec_free(&s);
@@ -567,11 +524,11 @@ static void test_malformed_json_reports_line_and_column(void **state)
 	assert_int_equal(oci_config_parse("{\n  \"process\": {\n    \"args\": [\"sh\",]\n",
 					  "c.json", &s, &err),
 			 -EINVAL);
-	assert_string_equal(err.msg, "c.json:3:18: malformed JSON: unexpected character");
+	assert_string_equal(err.msg, "c.json:3:19: malformed JSON: unexpected character");
 	assert_int_equal(oci_config_parse("{\"a\": 1", "c.json", &s, &err), -EINVAL);
-	assert_string_equal(err.msg, "c.json:1:7: malformed JSON: unexpected end of data");
+	assert_string_equal(err.msg, "c.json:1:8: malformed JSON: unexpected end of data");
 	assert_int_equal(oci_config_parse("{} {}", "c.json", &s, &err), -EINVAL);
-	assert_string_equal(err.msg, "c.json:1:3: malformed JSON: unexpected character");
+	assert_string_equal(err.msg, "c.json:1:4: malformed JSON: unexpected character");
 	assert_int_equal(oci_config_parse("[1]", "c.json", &s, &err), -EINVAL);
 	assert_string_equal(err.msg, "c.json: .: want an object");
 	assert_int_equal(oci_config_parse("", "c.json", &s, &err), -EINVAL);
@@ -583,10 +540,11 @@ static void test_process_json_replaces_the_process_only(void **state)
 	(void)state;
 	struct alc_spec s;
 	alc_err err = { 0 };
-	assert_int_equal(parse_q(full_config, &s, &err), 0);
-	char *text = dq("{'terminal':false,'user':{'uid':7,'gid':8},'args':['ps','-ef'],"
-			"'cwd':'/tmp','env':['X=1'],'capabilities':{'bounding':['CAP_CHOWN']},"
-			"'oomScoreAdj':100}");
+	assert_int_equal(oci_fx_parse(full_config, &s, &err), 0);
+	char *text =
+		oci_fx_dq("{'terminal':false,'user':{'uid':7,'gid':8},'args':['ps','-ef'],"
+			  "'cwd':'/tmp','env':['X=1'],'capabilities':{'bounding':['CAP_CHOWN']},"
+			  "'oomScoreAdj':100}");
 	assert_int_equal(oci_process_parse(text, "process.json", &s, &err), 0);
 	free(text);
 	assert_false(s.terminal);
@@ -606,7 +564,7 @@ static void test_process_json_replaces_the_process_only(void **state)
 	assert_int_equal(s.n_mounts, 4);
 	assert_non_null(s.seccomp);
 
-	text = dq("{'args':[],'cwd':'/'}");
+	text = oci_fx_dq("{'args':[],'cwd':'/'}");
 	assert_int_equal(oci_process_parse(text, "process.json", &s, &err), -EINVAL);
 	free(text);
 	assert_string_equal(err.msg, "process.json: .args: must not be empty");
@@ -620,7 +578,7 @@ static void test_load_reads_the_bundle_and_makes_root_absolute(void **state)
 	char dir[] = "/tmp/alcove-oci-config-XXXXXX", path[128], *real;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/config.json", dir);
-	char *text = dq(base_config);
+	char *text = oci_fx_dq(oci_fx_base_config);
 	assert_int_equal(alc_write_file_at(AT_FDCWD, path, text), -ENOENT); /* no O_CREAT */
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
@@ -651,25 +609,6 @@ static void test_load_reads_the_bundle_and_makes_root_absolute(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-static void test_reservation_plans_memory_low_on_v2_and_soft_limit_on_v1(void **state)
-{
-	(void)state;
-	struct alc_spec s;
-	alc_err err = { 0 };
-	assert_int_equal(parse_q("{'process':{'args':['sh'],'cwd':'/'},'root':{'path':'r'},"
-				 "'linux':{'resources':{'memory':{'reservation':1048576}}}}",
-				 &s, &err),
-			 0);
-	struct alc_cg_write w[ALC_CG_MAX_WRITES];
-	assert_int_equal(alc_cg_plan_limits(1, &s.res, w, &err), 1);
-	assert_string_equal(w[0].file, "memory.low");
-	assert_string_equal(w[0].value, "1048576");
-	assert_int_equal(alc_cg_plan_limits(0, &s.res, w, &err), 1);
-	assert_string_equal(w[0].file, "memory.soft_limit_in_bytes");
-	assert_int_equal(alc_cg_needed_controllers(&s.res), ALC_CTRL_MEMORY);
-	alc_spec_free(&s);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,7 +622,6 @@ int main(void)
 		cmocka_unit_test(test_malformed_json_reports_line_and_column),
 		cmocka_unit_test(test_process_json_replaces_the_process_only),
 		cmocka_unit_test(test_load_reads_the_bundle_and_makes_root_absolute),
-		cmocka_unit_test(test_reservation_plans_memory_low_on_v2_and_soft_limit_on_v1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
