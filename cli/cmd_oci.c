@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd_oci.h"
 #include "commands.h"
@@ -35,7 +36,7 @@ static int parse_create(const struct oci_cmd *cmd, int argc, char **argv, struct
 		{ "--no-subreaper", 0, OCI_OPT_BOOL, &unused },
 		{ NULL, 0, 0, NULL },
 	};
-	char **pos;
+	char **pos = NULL;
 	int npos, rc = oci_cli_begin(cmd, argc, argv);
 	if (rc < 0)
 		rc = oci_cli_parse(cmd, opts, argc, argv, &pos, &npos);
@@ -59,6 +60,34 @@ int cmd_oci_create(int argc, char **argv)
 		return rc;
 	return oci_create(oci_cli_root(), id, &o, &err) < 0 ? oci_cli_fail(&cmd, &err)
 							    : CLI_EXIT_OK;
+}
+
+bool cmd_oci_run_wanted(int argc, char **argv)
+{
+	static const char *const oci_only[] = {
+		"--bundle", "-b",	  "--pid-file",	      "--console-socket", "--detach",
+		"-d",	    "--no-pivot", "--no-new-keyring", "--no-subreaper"
+	};
+	if (cli_globals.root || cli_globals.log || cli_globals.debug || cli_globals.systemd_cgroup)
+		return true;
+	int operands = 0;
+	const char *last = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return false; /* run ROOTFS -- CMD */
+		for (size_t k = 0; k < sizeof(oci_only) / sizeof(*oci_only); k++) {
+			size_t len = strlen(oci_only[k]);
+			if (!strncmp(argv[i], oci_only[k], len) &&
+			    (argv[i][len] == '\0' || argv[i][len] == '='))
+				return true;
+		}
+		if (argv[i][0] != '-') {
+			operands++;
+			last = argv[i];
+		}
+	}
+	struct stat st;
+	return operands == 1 && stat(last, &st) < 0;
 }
 
 int cmd_oci_run(int argc, char **argv)
@@ -89,7 +118,7 @@ static int id_only(const struct oci_cmd *cmd, const struct oci_opt *opts, int ar
 		   char **id)
 {
 	static const struct oci_opt none[] = { { NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	int npos, rc = oci_cli_begin(cmd, argc, argv);
 	if (rc < 0)
 		rc = oci_cli_parse(cmd, opts ? opts : none, argc, argv, &pos, &npos);
@@ -143,7 +172,7 @@ int cmd_oci_kill(int argc, char **argv)
 	bool all = false;
 	const struct oci_opt opts[] = { { "--all", 'a', OCI_OPT_BOOL, &all },
 					{ NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	int npos, sig = SIGTERM, rc = oci_cli_begin(&cmd, argc, argv);
 	alc_err err = { 0 };
 	if (rc < 0)

@@ -117,8 +117,22 @@ static int take(const struct oci_opt *o, const char *v)
 	return 0;
 }
 
+static int parse(const struct oci_cmd *cmd, const struct oci_opt *opts, int argc, char **argv,
+		 char ***pos, int *npos);
+
 int oci_cli_parse(const struct oci_cmd *cmd, const struct oci_opt *opts, int argc, char **argv,
 		  char ***pos, int *npos)
+{
+	int rc = parse(cmd, opts, argc, argv, pos, npos);
+	if (rc >= 0) {
+		free(*pos); /* the caller only uses the operands to go on */
+		*pos = NULL;
+	}
+	return rc;
+}
+
+static int parse(const struct oci_cmd *cmd, const struct oci_opt *opts, int argc, char **argv,
+		 char ***pos, int *npos)
 {
 	*npos = 0;
 	*pos = calloc((size_t)argc + 1, sizeof(**pos));

@@ -17,7 +17,7 @@ int cmd_oci_exec(int argc, char **argv)
 	static const struct oci_cmd cmd = {
 		"exec", "[OPTIONS] ID [COMMAND [ARG...]]",
 		"  -p, --process FILE      the process as an OCI process object (JSON)\n"
-		"  -t, --tty               allocate a pty (needs --console-socket)\n"
+		"  -t, --tty               allocate a pty (its master: --console-socket, or ours)\n"
 		"  -d, --detach            return once the process has started\n"
 		"  --pid-file FILE         write the process's pid to FILE\n"
 		"  --console-socket PATH   send the pty master there\n"
@@ -81,7 +81,33 @@ static long read_input(const char *path, char **text)
 {
 	if (strcmp(path, "-"))
 		return alc_read_file_at(AT_FDCWD, path, text);
-	return alc_read_file_at(AT_FDCWD, "/dev/stdin", text);
+	/* Standard input itself: a board's /dev may have no stdin link. */
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(0, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+			buf[len] = '\0';
+			if (e)
+				free(buf);
+			else
+				*text = buf;
+			return e ? -e : (long)len;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	return -ENOMEM;
 }
 
 struct update_flags {

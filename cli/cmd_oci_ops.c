@@ -73,7 +73,7 @@ int cmd_oci_list(int argc, char **argv)
 	const struct oci_opt opts[] = { { "--format", 'f', OCI_OPT_STR, &format },
 					{ "--quiet", 'q', OCI_OPT_BOOL, &quiet },
 					{ NULL, 0, 0, NULL } };
-	char **pos, **ids = NULL;
+	char **pos = NULL, **ids = NULL;
 	int npos, rc = oci_cli_begin(&cmd, argc, argv);
 	alc_err err = { 0 };
 	if (rc < 0)
@@ -105,7 +105,7 @@ int cmd_oci_ps(int argc, char **argv)
 	const char *format = NULL;
 	const struct oci_opt opts[] = { { "--format", 'f', OCI_OPT_STR, &format },
 					{ NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	int npos, rc = oci_cli_begin(&cmd, argc, argv);
 	if (rc < 0)
 		rc = oci_cli_parse(&cmd, opts, argc, argv, &pos, &npos);
@@ -137,7 +137,7 @@ int cmd_oci_ps(int argc, char **argv)
 static int pause_resume(const struct oci_cmd *cmd, int argc, char **argv, bool pause)
 {
 	static const struct oci_opt none[] = { { NULL, 0, 0, NULL } };
-	char **pos;
+	char **pos = NULL;
 	alc_err err = { 0 };
 	int npos, rc = oci_cli_begin(cmd, argc, argv);
 	if (rc < 0)

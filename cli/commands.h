@@ -56,6 +56,10 @@ int cmd_top(int argc, char **argv);
 int cmd_oci_create(int argc, char **argv);
 int cmd_oci_start(int argc, char **argv);
 int cmd_oci_run(int argc, char **argv);
+/* Whether `alcove run ARGS` is the OCI run (runc's run [OPTIONS] ID): a
+ * global flag came first, an OCI-only flag is given, or the one operand is
+ * no directory. */
+bool cmd_oci_run_wanted(int argc, char **argv);
 int cmd_oci_state(int argc, char **argv);
 int cmd_oci_kill(int argc, char **argv);
 int cmd_oci_delete(int argc, char **argv);

@@ -239,6 +239,7 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	for (int h = 0; h < ALC_H_COUNT; h++)
 		cg->fd[h] = -1;
 	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
+	cg->all_v1 = o && o->all_v1;
 	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
 	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
 	    rel[0] == '/' || strstr(rel, ".."))
@@ -267,6 +268,8 @@ int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, 
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
 	int r = n < 0 ? n : 0;
 	unsigned want = v1_hierarchies(cg->layout, cg->need);
+	if (cg->all_v1 && cg->layout != ALC_CG_V2)
+		want = ((1u << ALC_H_COUNT) - 1) & ~(1u << ALC_H_V2);
 	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
 		if ((want & (1u << h)) && v1_mounted(cg, (enum alc_hier)h))
 			r = make_group(cg, (enum alc_hier)h, 0, err);

@@ -18,6 +18,8 @@ struct alc_cg_opts {
 	const char *root;	   /* "/sys/fs/cgroup" when NULL */
 	bool force_v1;		   /* ignore a v2 tree (test the v1 backend on hybrid) */
 	enum uring_backend writer; /* how the limit batch is written */
+	bool all_v1;		   /* join every mounted v1 hierarchy, as runc does
+				    * (the OCI runtime: clients read stats there) */
 };
 
 struct alc_cgroup {
@@ -26,6 +28,7 @@ struct alc_cgroup {
 	char rel[256];
 	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
 	unsigned need;	     /* ALC_CTRL_* the limits use */
+	bool all_v1;	     /* see alc_cg_opts */
 	enum uring_backend writer;
 };
 

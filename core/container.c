@@ -66,7 +66,8 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
 	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
 		alc_err_set(err, -r, "signal the container process");
-	if (r == 0 && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
+	/* A child that failed its setup said why before it exited. */
+	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
 		return 0;
 	if (c->child.pid > 0) /* wait_ready reaps a child whose setup failed */
 		alc_spawn_abort(&c->child, r);

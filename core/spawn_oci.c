@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pty.h"
@@ -91,11 +92,21 @@ void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
 					    .err = -r,
 					    .exit_code = r == -ENOENT ? 127 : 126 };
 		snprintf(m.text, sizeof(m.text), "exec %s: %s%s", spec->process.args[0],
-			 strerror(-r), r == -ENOENT ? " (not found in the container's PATH)" : "");
+			 strerror(-r),
+			 r == -ENOENT && !strchr(spec->process.args[0], '/')
+				 ? " (not found in the container's PATH)"
+				 : "");
 	}
 	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 || r < 0)
 		_exit(m.exit_code ? m.exit_code : 125);
 	close(sock);
+	/* Parked for as long as start takes, it holds nothing of the parent's
+	 * (the state lock, cgroup fds): only stdio and the preserved fds. */
+	unsigned first = 3 + spec->process.preserve_fds;
+	if ((unsigned)park_fd >= first && park_fd > 0)
+		syscall(SYS_close_range, first, (unsigned)park_fd - 1, 0);
+	unsigned past = (unsigned)park_fd + 1 > first ? (unsigned)park_fd + 1 : first;
+	syscall(SYS_close_range, past, ~0U, 0);
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", park_fd);
 	int fd;
 	do

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -68,8 +70,8 @@ static int exec_spec(const struct oci_state *st, const struct oci_exec_opts *o,
 		r = 0;
 	if (r == 0 && spec->process.n_args == 0)
 		r = alc_err_setx(err, EINVAL, "exec: no command given");
-	if (r == 0 && spec->terminal && !o->console_socket)
-		r = alc_err_setx(err, EINVAL, "a terminal (--tty) needs --console-socket");
+	if (r == 0 && spec->terminal && !o->console_socket && o->detach)
+		r = alc_err_setx(err, EINVAL, "a detached terminal (--tty) needs --console-socket");
 	if (r < 0 && !err->code)
 		alc_err_set(err, -r, "exec");
 	if (r < 0)
@@ -77,8 +79,10 @@ static int exec_spec(const struct oci_state *st, const struct oci_exec_opts *o,
 	return r;
 }
 
+/* Joins the container; with a terminal but no console socket, *master
+ * gets the pty master for the foreground proxy. */
 static int join(const struct oci_state *st, const struct oci_exec_opts *o, struct alc_spec *spec,
-		struct alc_child *child, alc_err *err)
+		struct alc_child *child, int *master, alc_err *err)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
 	if (pidfd < 0)
@@ -86,9 +90,18 @@ static int join(const struct oci_state *st, const struct oci_exec_opts *o, struc
 				   (int)st->pid);
 	if (!oci_pid_matches(st->pid, st->pid_start))
 		return alc_err_setx(err, ESRCH, "container \"%s\" is not running", st->id);
-	_cleanup_close_ int console = -1;
-	if (spec->terminal && (console = alc_pty_connect(o->console_socket, err)) < 0)
+	_cleanup_close_ int console = -1, local = -1;
+	if (spec->terminal && o->console_socket &&
+	    (console = alc_pty_connect(o->console_socket, err)) < 0)
 		return console;
+	if (spec->terminal && !o->console_socket) {
+		int sv[2];
+		int r = oci_console_pair(sv, err);
+		if (r < 0)
+			return r;
+		local = sv[0];
+		console = sv[1];
+	}
 	struct alc_cgroup cg;
 	bool has_cg = st->cgroup_path && alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0;
 	struct alc_join j = { .pidfd = pidfd,
@@ -98,6 +111,11 @@ static int join(const struct oci_state *st, const struct oci_exec_opts *o, struc
 	/* The process joins the container's namespaces: none is made anew. */
 	spec->ns_flags &= ~CLONE_NEWCGROUP;
 	int r = alc_join_spawn(spec, &j, child, err);
+	if (r == 0 && local >= 0 && (*master = alc_pty_recv_fd(local, err)) < 0) {
+		r = *master;
+		kill(child->pid, SIGKILL);
+		waitpid(child->pid, NULL, 0); /* reaping what we just killed */
+	}
 	for (int h = 0; has_cg && h < ALC_H_COUNT; h++)
 		if (cg.fd[h] >= 0)
 			close(cg.fd[h]);
@@ -110,6 +128,7 @@ int oci_exec(const char *root, const char *id, const struct oci_exec_opts *o, in
 	struct oci_state st;
 	struct alc_spec spec;
 	struct alc_child child = { .pid = -1, .sock = -1, .exit_code = 125 };
+	_cleanup_close_ int master = -1;
 	*exit_code = 125;
 	int r;
 	{
@@ -123,7 +142,7 @@ int oci_exec(const char *root, const char *id, const struct oci_exec_opts *o, in
 		r = alc_err_setx(err, EINVAL, "container \"%s\" is %s: exec needs it running", id,
 				 oci_status_name(st.status));
 	else if ((r = exec_spec(&st, o, &spec, err)) == 0) {
-		r = join(&st, o, &spec, &child, err);
+		r = join(&st, o, &spec, &child, &master, err);
 		alc_spec_free(&spec);
 	}
 	oci_state_free(&st);
@@ -133,6 +152,8 @@ int oci_exec(const char *root, const char *id, const struct oci_exec_opts *o, in
 	}
 	if (o->pid_file && (r = oci_write_pid_file(o->pid_file, child.pid, err)) < 0)
 		return r;
-	*exit_code = o->detach ? 0 : oci_wait_forward(child.pid);
+	*exit_code = o->detach	   ? 0
+		     : master >= 0 ? oci_console_proxy(master, child.pid)
+				   : oci_wait_forward(child.pid);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +31,68 @@ static void rfc3339_now(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
+/* The mounts alcove's rootfs setup always makes (core/rootfs.c: /proc,
+ * a tmpfs /dev with devpts, shm and mqueue, /sys) leave the config's list:
+ * mounting them twice fails (sysfs without a network namespace) or hides
+ * the device nodes. */
+static void drop_builtin_mounts(struct alc_spec *spec)
+{
+	static const char *const builtin[][2] = {
+		{ "/proc", "proc" },	 { "/dev", "tmpfs" },	      { "/dev/pts", "devpts" },
+		{ "/dev/shm", "tmpfs" }, { "/dev/mqueue", "mqueue" }, { "/sys", "sysfs" },
+	};
+	size_t k = 0;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct alc_mount *m = &spec->mounts[i];
+		bool drop = false;
+		for (size_t b = 0; !drop && b < sizeof(builtin) / sizeof(*builtin); b++)
+			drop = m->target && m->type && !strcmp(m->target, builtin[b][0]) &&
+			       !strcmp(m->type, builtin[b][1]);
+		if (!drop) {
+			spec->mounts[k++] = *m;
+			continue;
+		}
+		free(m->source);
+		free(m->target);
+		free(m->type);
+		free(m->data);
+	}
+	spec->n_mounts = k;
+}
+
+/* A "cgroup" mount (podman, containerd's CRI) as the host can give it: on
+ * pure v2 the cgroup2 filesystem (rooted at the container's group with a
+ * cgroup namespace); on hybrid and v1 hosts, where a bare "cgroup" mount
+ * is refused, the host's tree bound read-only, which is what a cgroup2
+ * mount without a cgroup namespace shows anyway. */
+static int fit_cgroup_mounts(struct alc_spec *spec)
+{
+	char v2[256];
+	bool pure_v2 = alc_cg_detect("/sys/fs/cgroup", v2, sizeof(v2)) == ALC_CG_V2;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct alc_mount *m = &spec->mounts[i];
+		if (!m->type || strcmp(m->type, "cgroup"))
+			continue;
+		char *type = strdup(pure_v2 ? "cgroup2" : "none");
+		char *src = strdup(pure_v2 ? "cgroup2" : "/sys/fs/cgroup");
+		if (!type || !src) {
+			free(type);
+			free(src);
+			return -ENOMEM;
+		}
+		free(m->type);
+		free(m->source);
+		m->type = pure_v2 ? type : NULL;
+		m->source = src;
+		if (!pure_v2) {
+			free(type);
+			m->flags = MS_BIND | MS_REC | MS_RDONLY |
+				   (m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC));
+		}
+	}
+	return 0;
+}
+
 /* Loads the bundle's config and fits it to this container. */
 static int load_spec(const char *bundle, const char *id, const struct oci_create_opts *o,
 		     struct alc_spec *spec, alc_err *err)
@@ -37,10 +100,12 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	int r = oci_config_load(bundle, spec, err);
 	if (r < 0)
 		return r;
-	if (spec->terminal && !o->console_socket)
+	drop_builtin_mounts(spec);
+	r = fit_cgroup_mounts(spec);
+	if (r == 0 && spec->terminal && !o->console_socket && !o->use_console_fd)
 		r = alc_err_setx(err, EINVAL,
 				 "process.terminal is true: --console-socket is required");
-	else if (!spec->terminal && o->console_socket)
+	else if (r == 0 && !spec->terminal && o->console_socket)
 		r = alc_err_setx(err, EINVAL,
 				 "--console-socket given but process.terminal is false");
 	if (r == 0 && !(spec->name = strdup(id)))
@@ -87,7 +152,7 @@ static int make_fifo(const char *root, const char *id, alc_err *err)
 static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 		      const struct alc_spec *spec, const struct alc_container *c, alc_err *err)
 {
-	char created[64], cfg[PATH_MAX];
+	char created[64], cfg[PATH_MAX + 16];
 	memset(st, 0, sizeof(*st));
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	st->status = OCI_CREATED;
@@ -110,6 +175,28 @@ static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 	return 0;
 }
 
+struct hook_ctx {
+	const char *id, *bundle;
+};
+
+/* The prestart and createRuntime hooks, with the state (status creating).
+ * MERGE(oci-sec): this has the signature of alc_runtime_opts.runtime_hooks,
+ * which runs them before pivot_root as the spec orders; once that is here,
+ * set ro.runtime_hooks = runtime_hooks (arg: the hook_ctx) in
+ * create_locked and drop the call after alc_container_create. */
+static int runtime_hooks(const struct alc_container *c, const struct alc_spec *spec, void *arg,
+			 alc_err *err)
+{
+	const struct hook_ctx *h = arg;
+	struct oci_state st = { .status = OCI_CREATING, .pid = c->child.pid };
+	snprintf(st.id, sizeof(st.id), "%s", h->id);
+	st.bundle = (char *)h->bundle; /* borrowed: not freed here */
+	st.rootfs = spec->root_path;
+	st.annotations_json = spec->annotations_json;
+	int r = oci_run_hooks(spec, ALC_HOOK_PRESTART, &st, err);
+	return r < 0 ? r : oci_run_hooks(spec, ALC_HOOK_CREATE_RUNTIME, &st, err);
+}
+
 /* Everything after the lock: fifo, console, cgroup and process, state,
  * hooks, pid file. On failure the caller removes the state directory. */
 static int create_locked(const char *root, const char *id, const char *bundle,
@@ -122,20 +209,20 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 	_cleanup_close_ int console = -1;
 	if (o->console_socket && (console = alc_pty_connect(o->console_socket, err)) < 0)
 		return console;
-	struct alc_spawn_opts so = { .park_fd = fifo, .console_fd = console };
-	struct alc_runtime_opts ro = { .spawn = &so };
+	struct alc_spawn_opts so = { .park_fd = fifo,
+				     .console_fd = o->use_console_fd ? o->console_fd : console };
+	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
 	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
+	struct hook_ctx hooks = { id, bundle };
 	int r = alc_container_create(c, spec, &ro, err);
 	if (r < 0)
 		return r;
-	struct oci_state st;
-	r = fill_state(&st, id, bundle, spec, c, err);
+	struct oci_state st = { 0 };
+	r = runtime_hooks(c, spec, &hooks, err); /* MERGE(oci-sec): see runtime_hooks */
+	if (r == 0)
+		r = fill_state(&st, id, bundle, spec, c, err);
 	if (r == 0)
 		r = oci_state_save(root, &st, err);
-	if (r == 0)
-		r = oci_run_hooks(spec, ALC_HOOK_PRESTART, &st, err);
-	if (r == 0)
-		r = oci_run_hooks(spec, ALC_HOOK_CREATE_RUNTIME, &st, err);
 	if (r == 0 && o->pid_file)
 		r = oci_write_pid_file(o->pid_file, c->child.pid, err);
 	oci_state_free(&st);
@@ -153,7 +240,7 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 }
 
 static int create_pid(const char *root, const char *id, const struct oci_create_opts *o, pid_t *pid,
-		      alc_err *err)
+		      bool *terminal, alc_err *err)
 {
 	char bundle[PATH_MAX];
 	struct alc_spec spec;
@@ -170,6 +257,7 @@ static int create_pid(const char *root, const char *id, const struct oci_create_
 		alc_spec_free(&spec);
 		return lock;
 	}
+	*terminal = spec.terminal;
 	r = create_locked(root, id, bundle, o, &spec, &c, pid, err);
 	if (r < 0)
 		oci_state_remove(root, id, NULL); /* the first error is the one to report */
@@ -180,7 +268,8 @@ static int create_pid(const char *root, const char *id, const struct oci_create_
 int oci_create(const char *root, const char *id, const struct oci_create_opts *o, alc_err *err)
 {
 	pid_t pid;
-	return create_pid(root, id, o, &pid, err);
+	bool terminal;
+	return create_pid(root, id, o, &pid, &terminal, err);
 }
 
 /* Opens the FIFO for reading (which lets the parked writer through) and
@@ -304,17 +393,30 @@ int oci_run(const char *root, const char *id, const struct oci_create_opts *o, b
 	    int *exit_code, alc_err *err)
 {
 	pid_t pid = -1;
+	bool terminal = false;
+	int sv[2] = { -1, -1 };
+	struct oci_create_opts fg = *o;
 	*exit_code = 125;
-	int r = create_pid(root, id, o, &pid, err);
+	/* In the foreground without a console socket, a terminal is ours. */
+	if (!detach && !o->console_socket) {
+		int r = oci_console_pair(sv, err);
+		if (r < 0)
+			return r;
+		fg.use_console_fd = true;
+		fg.console_fd = sv[1];
+	}
+	_cleanup_close_ int local = sv[0], remote = sv[1];
+	int r = create_pid(root, id, &fg, &pid, &terminal, err);
+	_cleanup_close_ int master = -1;
+	if (r == 0 && terminal && local >= 0 && (master = alc_pty_recv_fd(local, err)) < 0)
+		r = master;
+	if (r == 0 && (r = oci_start(root, id, err)) < 0)
+		oci_delete(root, id, true, NULL); /* report why start failed */
 	if (r < 0)
 		return r;
-	if ((r = oci_start(root, id, err)) < 0) {
-		oci_delete(root, id, true, NULL); /* report why start failed */
-		return r;
-	}
 	*exit_code = 0;
 	if (detach)
 		return 0;
-	*exit_code = oci_wait_forward(pid);
+	*exit_code = master >= 0 ? oci_console_proxy(master, pid) : oci_wait_forward(pid);
 	return oci_delete(root, id, true, err);
 }

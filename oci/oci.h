@@ -21,6 +21,8 @@ struct oci_create_opts {
 	const char *console_socket; /* NULL: none; required with process.terminal */
 	unsigned preserve_fds;	    /* on top of $LISTEN_FDS */
 	bool no_pivot, no_new_keyring;
+	bool use_console_fd; /* internal (run in the foreground): the pty */
+	int console_fd;	     /* master goes to this connected socket */
 };
 
 /* Creates container id under root from the bundle: cgroup, process set up
@@ -110,6 +112,15 @@ int oci_preserve_fds(struct alc_spec *spec, unsigned extra);
  * -errno. */
 int oci_run_hooks(const struct alc_spec *spec, enum alc_hook_phase phase,
 		  const struct oci_state *st, alc_err *err);
+
+/* Makes the socketpair a foreground terminal's master comes back on;
+ * returns 0 or -errno. */
+int oci_console_pair(int sv[2], alc_err *err);
+
+/* Copies between our stdin/stdout (raw, when a tty) and the pty master,
+ * forwarding signals and window size changes, until our child pid exits;
+ * returns its exit code (128+signal when killed). */
+int oci_console_proxy(int master, pid_t pid);
 
 /* Waits for our child pid, forwarding the signals sent to us; returns its
  * exit code (128+signal when killed). */

@@ -70,7 +70,13 @@ report $? "alcove-init(8) documents every init flag" "missing: $missing"
 missing=$(documented "$top/doc/alcove-ctl.1.scd" $ctl_flags)
 [ -n "$ctl_flags" ] && [ -z "$missing" ]
 report $? "alcove-ctl(1) documents every ctl flag" "missing: $missing"
-for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8 alcove-top.1 alcove-init.8 alcove-ctl.1 alcove-spec.1; do
+oci_flags=$(for c in create start state kill delete exec list ps pause resume update; do
+  "$bin" "$c" --help; done | flags_of)
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-oci.8.scd" $oci_flags --root --log --log-format --debug --systemd-cgroup)
+[ -n "$oci_flags" ] && [ -z "$missing" ]
+report $? "alcove-oci(8) documents every OCI command's flag and the global flags" "missing: $missing"
+for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8 alcove-top.1 alcove-init.8 alcove-ctl.1 alcove-spec.1 alcove-oci.8; do
   head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
   report $? "meson built $page with scdoc" "$build/doc/$page"
 done
