@@ -46,6 +46,7 @@ log=
 prev=
 for a in "\$@"; do
   [ "\$prev" = --log ] && log=\$a
+  [ "\$prev" = --bundle ] && cp "\$a/config.json" "$d/configs/\${a##*/}.json" 2>/dev/null
   case \$a in --log=*) log=\${a#--log=} ;; esac
   prev=\$a
 done
@@ -53,6 +54,7 @@ done
 exit \$rc
 EOF
 chmod 755 "$d/rt"
+mkdir -p "$d/configs"
 
 # Drives a program on a pseudo-terminal: PTIMEOUT EXPECT SEND [EXPECT SEND...]
 # -- CMD...; waits for each EXPECT in the output, then types SEND. Prints the
@@ -162,7 +164,7 @@ cleanup() {
   awk -v d="$d/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null; done
   if [ -n "${KEEP_DIR:-}" ]; then
-    mkdir -p "$KEEP_DIR" && cp -a "$trace" "$d/runtime.logs" "$d/containerd.log" "$KEEP_DIR/" 2>/dev/null
+    mkdir -p "$KEEP_DIR" && cp -a "$trace" "$d/runtime.logs" "$d/containerd.log" "$d/configs" "$KEEP_DIR/" 2>/dev/null
   fi
   rm -rf "$d"
   for ((i = ${#made[@]} - 1; i >= 0; i--)); do
