@@ -85,6 +85,31 @@ echo "oci: $(nproc) cpus, $(uname -r), cgroup layout $(grep -q " /sys/fs/cgroup 
   "$rounds rounds interleaved (+$warmup warm-up)"
 echo "runtimes: alcove $($A --version 2>/dev/null | head -n 1), $($CRUN --version | head -n 1), $($RUNC --version | head -n 1)"
 echo "crun runs through '$NS' (its own entry below, subtracted from crun's times)"
+# What one process's move into a cgroup v1 hierarchy costs here (a write
+# to cgroup.procs: the kernel waits for an RCU grace period), the floor
+# under any runtime that applies v1 limits on a hybrid host; v2's
+# CLONE_INTO_CGROUP has no such write.
+mkdir -p "/sys/fs/cgroup/pids/$grp/attach"
+v1_attach=$(python3 - "/sys/fs/cgroup/pids/$grp/attach/cgroup.procs" <<'PY'
+import os, subprocess, sys, time
+ts = []
+for _ in range(30):
+    p = subprocess.Popen(["sleep", "10"])
+    time.sleep(0.05)
+    fd = os.open(sys.argv[1], os.O_WRONLY)
+    t = time.perf_counter()
+    os.write(fd, str(p.pid).encode())
+    ts.append((time.perf_counter() - t) * 1000)
+    os.close(fd)
+    p.kill()
+    p.wait()
+ts.sort()
+print(f"{sum(ts) / len(ts):.3f} {ts[len(ts) // 2]:.3f}")
+PY
+)
+read -r v1_mean v1_p50 <<<"$v1_attach"
+echo "one move into a v1 cgroup (cgroup.procs write, 30 times): mean $v1_mean ms, p50 $v1_p50 ms"
+export V1_ATTACH_MEAN=$v1_mean
 rc=0
 python3 bench/interleave.py "$work/spec" "$out/oci.json" "$rounds" "$warmup" || rc=1
 python3 - "$out/oci.json" "$out" <<'PY' || rc=1
@@ -125,6 +150,7 @@ for mode, title in (("run", "RT run"), ("csd", "RT create + start + wait + delet
         for k in ("crun_net", "crun", "runc"):
             if k in mean:
                 fields.append(f"{k}_vs_alcove_{mode}={mean[k] / mean['alcove']:.2f}")
+fields.append(f"v1_attach_mean_ms={os.environ.get('V1_ATTACH_MEAN', 'unmeasured')}")
 if "nsenter" in res:
     fields.append(f"nsenter_mean_ms={sum(res['nsenter']) / len(res['nsenter']) * 1000:.3f}")
 def ratio(key):
