@@ -202,7 +202,7 @@ until_ok() { # until_ok SECS COMMAND...
 
 # Waits for "ready" in FILE while the client PID still runs.
 ready() { # ready FILE PID
-  until_ok 30 eval "grep -q ready '$1' || ! kill -0 $2 2>/dev/null" && grep -q ready "$1"
+  until_ok 30 eval "grep -qs ready '$1' || ! kill -0 $2 2>/dev/null" && grep -qs ready "$1"
 }
 
 tests/oci/image.sh "$d/image.tar" "$ref" || { echo "clients.sh: cannot build the image" >&2; exit 2; }
@@ -257,11 +257,17 @@ check "ctr run -t: typed command runs on a tty, exit status 4" c-tty $? "rc=$rc 
 
 # A long-running container for exec, pause/resume, metrics and kill. ctr run
 # (attached, in the background) returns the task's exit status.
-T "${C[@]}" run --rm "${R[@]}" "$ref" c-long /bin/sh -c \
-  'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' </dev/null >"$d/c-long.out" 2>&1 &
+# It also gets limits, an environment variable and a bind mount from ctr.
+mkdir -p "$d/shared"
+T "${C[@]}" run --rm "${R[@]}" --memory-limit $((64 << 20)) --cpus 0.5 --env GREETING=from-ctr \
+  --mount "type=bind,src=$d/shared,dst=/host,options=rbind:rw" "$ref" c-long /bin/sh -c \
+  'trap "echo got-term; exit 7" TERM; echo "$GREETING" >/host/greeting; echo ready; while :; do sleep 0.1; done' \
+  </dev/null >"$d/c-long.out" 2>&1 &
 long=$!
 ready "$d/c-long.out" "$long"
 check "ctr run: a long-running container starts" c-long $? "$(head -c 300 "$d/c-long.out")"
+[ "$(cat "$d/shared/greeting" 2>/dev/null)" = from-ctr ]
+check "ctr run --env --mount: the variable is set, the bind mount is writable" c-long $? "greeting=$(cat "$d/shared/greeting" 2>&1)"
 task_status() { "${C[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 task_pid() { "${C[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
 lpid=$(task_pid c-long)
@@ -274,6 +280,32 @@ out=$(T "${C[@]}" task exec --exec-id e1 --fifo-dir "$d/fifo" c-long /bin/sh -c 
 rc=$?
 [ "$rc" -eq 3 ] && [[ $out == *exec-42* ]] && [[ $out == *'echo ready'* ]] && called exec c-long
 check "ctr task exec: output, exit status 3, in the container's pid namespace" c-long $? "rc=$rc out=${out//$'\n'/ }"
+
+memlimit() { # memlimit PID: the memory limit of PID's cgroup, in bytes
+  local v1 v2
+  v1=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$1/cgroup" 2>/dev/null)
+  v2=$(awk -F: '$1 == "0" { print $3 }' "/proc/$1/cgroup" 2>/dev/null)
+  cat "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes" 2>/dev/null ||
+    cat "/sys/fs/cgroup/unified$v2/memory.max" 2>/dev/null || cat "/sys/fs/cgroup$v2/memory.max"
+}
+cpuquota() { # cpuquota PID: "QUOTA PERIOD" of PID's cgroup (v1 or v2)
+  local v1 v2
+  v1=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' "/proc/$1/cgroup" 2>/dev/null)
+  v2=$(awk -F: '$1 == "0" { print $3 }' "/proc/$1/cgroup" 2>/dev/null)
+  if [ -n "$v1" ] && [ -f "/sys/fs/cgroup/cpu$v1/cpu.cfs_quota_us" ]; then
+    echo "$(cat "/sys/fs/cgroup/cpu$v1/cpu.cfs_quota_us") $(cat "/sys/fs/cgroup/cpu$v1/cpu.cfs_period_us")"
+  else
+    cat "/sys/fs/cgroup/unified$v2/cpu.max" 2>/dev/null || cat "/sys/fs/cgroup$v2/cpu.max"
+  fi
+}
+[ "$(memlimit "$lpid")" = $((64 << 20)) ] && [ "$(cpuquota "$lpid")" = "50000 100000" ]
+check "ctr run --memory-limit --cpus: the limits are in the container's cgroups" c-long $? "memory=$(memlimit "$lpid") cpu=$(cpuquota "$lpid")"
+
+# ps: the shim asks the runtime for the container's pids.
+out=$(T "${C[@]}" task ps c-long 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && printf '%s\n' "$out" | awk '{ print $1 }' | grep -qx "$lpid" && called ps c-long
+check "ctr task ps: lists the container's init" c-long $? "rc=$rc out=${out//$'\n'/ }"
 
 # pause/resume: the task's status and the cgroup freezer agree.
 frozen() { # frozen PID: prints FROZEN or THAWED from the v1 freezer or v2 cgroup.freeze
@@ -353,6 +385,14 @@ rc=$?
 [ "$rc" -eq 6 ] && [[ $out == *podman-42* ]] && grep -q "^exit 0: .*create --bundle $d/p/" "$trace"
 check "podman run --rm: output seen and exit status 6 returned" podman $? "rc=$rc out=$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
 
+# podman run -it: conmon holds the terminal through the console socket.
+out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo ptty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
+' 'stdin-is-a-tty' 'exit 8
+' -- podman "${pod[@]}" run -it --rm "${prun[@]}" "$ref" /bin/sh 2>&1)
+rc=$?
+[ "$rc" -eq 8 ] && [[ $out == *ptty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*create .*--console-socket" "$trace"
+check "podman run -it: typed command runs on a tty, exit status 8" podman $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+
 out=$(T podman "${pod[@]}" run -d --name p-long "${prun[@]}" "$ref" /bin/sleep 1000 </dev/null 2>&1 | tr -d '\0')
 rc=$?
 report $rc "podman run -d: a long-running container" "$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
@@ -360,6 +400,22 @@ out=$(T podman "${pod[@]}" exec p-long /bin/sh -c 'echo pexec-$((6*7)); tr "\0" 
 rc=$?
 [ "$rc" -eq 9 ] && [[ $out == *pexec-42* ]] && [[ $out == *'sleep 1000'* ]] && grep -q "^exit 0: .*exec .*--process $d/p/" "$trace"
 check "podman exec: output, exit status 9, in the container's pid namespace" podman $? "rc=$rc out=$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
+pstatus() { podman "${pod[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+ppid_of() { podman "${pod[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
+out=$(T podman "${pod[@]}" pause p-long 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(pstatus p-long)" = paused ] && until_ok 10 is frozen "$(ppid_of p-long)" FROZEN
+check "podman pause: paused and the cgroup is frozen" podman $? "rc=$rc status=$(pstatus p-long) $out"
+out=$(T podman "${pod[@]}" unpause p-long 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(pstatus p-long)" = running ] && until_ok 10 is frozen "$(ppid_of p-long)" THAWED
+check "podman unpause: running and the cgroup is thawed" podman $? "rc=$rc status=$(pstatus p-long) $out"
+# update: the runtime's update writes the new limit into the container's
+# memory cgroup (v1 here, memory.max on v2).
+out=$(T podman "${pod[@]}" update --memory 48m p-long 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(memlimit "$(ppid_of p-long)")" = $((48 << 20)) ] && grep -q "^exit 0: .*update " "$trace"
+check "podman update --memory: the runtime sets the cgroup's limit" podman $? "rc=$rc limit=$(memlimit "$(ppid_of p-long)") $(printf %s "$out" | tail -n 2 | tr '\n' ' ')"
 out=$(T podman "${pod[@]}" rm -f -t 0 p-long 2>&1) && [ -z "$(podman "${pod[@]}" ps -aq 2>&1)" ]
 report $? "podman rm -f: the container is gone" "$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
 
