@@ -375,7 +375,7 @@ report $? "ctr: no container or task left" "$left"
 pod=(--root "$d/p/root" --runroot "$d/p/run" --tmpdir "$d/p/tmp" --volumepath "$d/p/vol"
   --network-config-dir "$d/p/net" --storage-driver vfs --runtime "$d/rt"
   --cgroup-manager cgroupfs --events-backend file)
-prun=(--network none --cgroup-parent "/$tag-podman" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+prun=(--network none --cgroup-parent "/$tag-podman" --cgroups no-conmon --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 mkdir -p "$d/p"
 out=$(T podman "${pod[@]}" load -i "$d/image.tar" 2>&1) && T podman "${pod[@]}" image exists "$ref"
 report $? "podman load of the busybox OCI archive" "$(printf %s "$out" | tail -n 2 | tr '\n' ' ')"
@@ -418,6 +418,12 @@ rc=$?
 check "podman update --memory: the runtime sets the cgroup's limit" podman $? "rc=$rc limit=$(memlimit "$(ppid_of p-long)") $(printf %s "$out" | tail -n 2 | tr '\n' ' ')"
 out=$(T podman "${pod[@]}" rm -f -t 0 p-long 2>&1) && [ -z "$(podman "${pod[@]}" ps -aq 2>&1)" ]
 report $? "podman rm -f: the container is gone" "$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
+
+# Deleting a container removes its cgroups: only the parents the clients
+# made (oci-clients-PID, oci-clients-PID-podman) may remain.
+left=$(for g in $(our_groups); do find "$g" -mindepth 1 -type d; done)
+[ -z "$left" ]
+report $? "every container's cgroups are removed on delete" "$(printf %s "$left" | tr '\n' ' ' | head -c 300)"
 
 if [ "$failed" -gt 0 ]; then
   echo "# runtime calls (last 40):"
