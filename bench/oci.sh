@@ -85,31 +85,58 @@ echo "oci: $(nproc) cpus, $(uname -r), cgroup layout $(grep -q " /sys/fs/cgroup 
   "$rounds rounds interleaved (+$warmup warm-up)"
 echo "runtimes: alcove $($A --version 2>/dev/null | head -n 1), $($CRUN --version | head -n 1), $($RUNC --version | head -n 1)"
 echo "crun runs through '$NS' (its own entry below, subtracted from crun's times)"
-# What one process's move into a cgroup v1 hierarchy costs here (a write
-# to cgroup.procs: the kernel waits for an RCU grace period), the floor
-# under any runtime that applies v1 limits on a hybrid host; v2's
-# CLONE_INTO_CGROUP has no such write.
+# What one process's move into a cgroup v1 hierarchy costs here, the floor
+# under any runtime that applies v1 limits on a hybrid host (v2's
+# CLONE_INTO_CGROUP needs no such move): a pid written to cgroup.procs, as
+# runc, crun and alcove do, takes the cgroup threadgroup lock for writing,
+# an RCU grace period; a single-threaded process writing "0" to its v1
+# `tasks` file moves itself without that lock.
 mkdir -p "/sys/fs/cgroup/pids/$grp/attach"
-v1_attach=$(python3 - "/sys/fs/cgroup/pids/$grp/attach/cgroup.procs" <<'PY'
-import os, subprocess, sys, time
-ts = []
-for _ in range(30):
-    p = subprocess.Popen(["sleep", "10"])
-    time.sleep(0.05)
-    fd = os.open(sys.argv[1], os.O_WRONLY)
+v1_attach=$(python3 - "/sys/fs/cgroup/pids/$grp/attach" <<'PY'
+import os, sys, time
+g = sys.argv[1]
+def parent_move():  # the parent moves a waiting single-threaded child
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(w)
+        os.read(r, 1)
+        os._exit(0)
+    os.close(r)
+    fd = os.open(os.path.join(g, "cgroup.procs"), os.O_WRONLY)
+    time.sleep(0.05)  # containers are this far apart at least
     t = time.perf_counter()
-    os.write(fd, str(p.pid).encode())
-    ts.append((time.perf_counter() - t) * 1000)
+    os.write(fd, str(pid).encode())
+    dt = time.perf_counter() - t
     os.close(fd)
-    p.kill()
-    p.wait()
-ts.sort()
-print(f"{sum(ts) / len(ts):.3f} {ts[len(ts) // 2]:.3f}")
+    os.close(w)
+    os.waitpid(pid, 0)
+    return dt
+def self_move():  # the child moves itself, timed by itself
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        fd = os.open(os.path.join(g, "tasks"), os.O_WRONLY)
+        time.sleep(0.05)
+        t = time.perf_counter()
+        os.write(fd, b"0")
+        os.write(w, f"{time.perf_counter() - t:.9f}".encode())
+        os._exit(0)
+    os.close(w)
+    dt = float(os.read(r, 64))
+    os.close(r)
+    os.waitpid(pid, 0)
+    return dt
+procs = sorted(parent_move() * 1000 for _ in range(30))
+tasks = sorted(self_move() * 1000 for _ in range(30))
+print(f"{sum(procs) / 30:.3f} {procs[15]:.3f} {sum(tasks) / 30:.3f} {tasks[15]:.3f}")
 PY
 )
-read -r v1_mean v1_p50 <<<"$v1_attach"
-echo "one move into a v1 cgroup (cgroup.procs write, 30 times): mean $v1_mean ms, p50 $v1_p50 ms"
-export V1_ATTACH_MEAN=$v1_mean
+read -r v1_mean v1_p50 v1_self_mean v1_self_p50 <<<"$v1_attach"
+echo "one move into a v1 cgroup, 30 times: parent writes the pid to cgroup.procs mean $v1_mean ms" \
+  "(p50 $v1_p50); the child writes 0 to tasks mean $v1_self_mean ms (p50 $v1_self_p50)"
+export V1_ATTACH_MEAN=$v1_mean V1_SELF_MEAN=$v1_self_mean
 rc=0
 python3 bench/interleave.py "$work/spec" "$out/oci.json" "$rounds" "$warmup" || rc=1
 python3 - "$out/oci.json" "$out" <<'PY' || rc=1
@@ -151,6 +178,7 @@ for mode, title in (("run", "RT run"), ("csd", "RT create + start + wait + delet
             if k in mean:
                 fields.append(f"{k}_vs_alcove_{mode}={mean[k] / mean['alcove']:.2f}")
 fields.append(f"v1_attach_mean_ms={os.environ.get('V1_ATTACH_MEAN', 'unmeasured')}")
+fields.append(f"v1_self_move_mean_ms={os.environ.get('V1_SELF_MEAN', 'unmeasured')}")
 if "nsenter" in res:
     fields.append(f"nsenter_mean_ms={sum(res['nsenter']) / len(res['nsenter']) * 1000:.3f}")
 def ratio(key):
