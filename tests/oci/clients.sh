@@ -301,6 +301,16 @@ cpuquota() { # cpuquota PID: "QUOTA PERIOD" of PID's cgroup (v1 or v2)
 [ "$(memlimit "$lpid")" = $((64 << 20)) ] && [ "$(cpuquota "$lpid")" = "50000 100000" ]
 check "ctr run --memory-limit --cpus: the limits are in the container's cgroups" c-long $? "memory=$(memlimit "$lpid") cpu=$(cpuquota "$lpid")"
 
+# containerd's spec denies every device but the usual few (linux.resources
+# .devices): a host block device made inside must not be readable.
+blk=$(ls /sys/dev/block | head -n 1)
+out=$(T "${C[@]}" task exec --exec-id e2 --fifo-dir "$d/fifo" c-long /bin/sh -c \
+  "mknod /tmp/blk b ${blk%%:*} ${blk#*:} 2>&1; head -c 1 /tmp/blk >/dev/null 2>&1 && echo device-readable || echo device-denied" \
+  </dev/null 2>&1 | tr -d '\0')
+rc=$?
+[ -n "$blk" ] && [ "$rc" -eq 0 ] && [[ $out == *device-denied* ]]
+check "ctr: the device rules deny a host block device ($blk) inside" c-long $? "rc=$rc out=${out//$'\n'/ }"
+
 # ps: the shim asks the runtime for the container's pids.
 out=$(T "${C[@]}" task ps c-long 2>&1)
 rc=$?
