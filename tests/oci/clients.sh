@@ -303,7 +303,7 @@ check "ctr run --memory-limit --cpus: the limits are in the container's cgroups"
 
 # containerd's spec denies every device but the usual few (linux.resources
 # .devices): a host block device made inside must not be readable.
-blk=$(ls /sys/dev/block | head -n 1)
+blk=$(find /sys/dev/block -mindepth 1 -maxdepth 1 -printf "%f\n" | sort | head -n 1)
 out=$(T "${C[@]}" task exec --exec-id e2 --fifo-dir "$d/fifo" c-long /bin/sh -c \
   "mknod /tmp/blk b ${blk%%:*} ${blk#*:} 2>&1; head -c 1 /tmp/blk >/dev/null 2>&1 && echo device-readable || echo device-denied" \
   </dev/null 2>&1 | tr -d '\0')
