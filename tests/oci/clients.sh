@@ -301,6 +301,14 @@ cpuquota() { # cpuquota PID: "QUOTA PERIOD" of PID's cgroup (v1 or v2)
 [ "$(memlimit "$lpid")" = $((64 << 20)) ] && [ "$(cpuquota "$lpid")" = "50000 100000" ]
 check "ctr run --memory-limit --cpus: the limits are in the container's cgroups" c-long $? "memory=$(memlimit "$lpid") cpu=$(cpuquota "$lpid")"
 
+# exec -t: the exec'd shell gets its own terminal through the console socket.
+out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo etty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
+' 'stdin-is-a-tty' 'exit 2
+' -- "${C[@]}" task exec -t --exec-id e3 --fifo-dir "$d/fifo" c-long /bin/sh 2>&1)
+rc=$?
+[ "$rc" -eq 2 ] && [[ $out == *etty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*exec .*--console-socket .* c-long$" "$trace"
+check "ctr task exec -t: typed command runs on a tty, exit status 2" c-long $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+
 # containerd's spec denies every device but the usual few (linux.resources
 # .devices): a host block device made inside must not be readable.
 blk=$(find /sys/dev/block -mindepth 1 -maxdepth 1 -printf "%f\n" | sort | head -n 1)
@@ -410,6 +418,12 @@ out=$(T podman "${pod[@]}" exec p-long /bin/sh -c 'echo pexec-$((6*7)); tr "\0" 
 rc=$?
 [ "$rc" -eq 9 ] && [[ $out == *pexec-42* ]] && [[ $out == *'sleep 1000'* ]] && grep -q "^exit 0: .*exec .*--process $d/p/" "$trace"
 check "podman exec: output, exit status 9, in the container's pid namespace" podman $? "rc=$rc out=$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
+out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo pxtty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
+' 'stdin-is-a-tty' 'exit 3
+' -- podman "${pod[@]}" exec -it p-long /bin/sh 2>&1)
+rc=$?
+[ "$rc" -eq 3 ] && [[ $out == *pxtty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*exec .*--console-socket" "$trace"
+check "podman exec -it: typed command runs on a tty, exit status 3" podman $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
 pstatus() { podman "${pod[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 ppid_of() { podman "${pod[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 out=$(T podman "${pod[@]}" pause p-long 2>&1)
