@@ -205,6 +205,22 @@ ready() { # ready FILE PID
   until_ok 30 eval "grep -qs ready '$1' || ! kill -0 $2 2>/dev/null" && grep -qs ready "$1"
 }
 
+# A shell on a terminal: types a command, checks its output came back and
+# that stdin is a tty, exits CODE; the runtime must have been called with
+# RUNTIME-CALL (an --console-socket pattern) and succeeded.
+tty_case() { # tty_case NAME ID CODE RUNTIME-CALL -- CLIENT...
+  local name=$1 id=$2 code=$3 call=$4 out rc
+  shift 5
+  out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo tty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
+' 'stdin-is-a-tty' "exit $code
+" -- "$@" 2>&1)
+  rc=$?
+  [ "$rc" -eq "$code" ] && [[ $out == *tty-42* ]] && [[ $out == *stdin-is-a-tty* ]] &&
+    grep -q -- "^exit 0: .*$call" "$trace"
+  check "$name: typed command runs on a tty, exit status $code" "$id" $? \
+    "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+}
+
 tests/oci/image.sh "$d/image.tar" "$ref" || { echo "clients.sh: cannot build the image" >&2; exit 2; }
 
 # ---------------------------------------------------------------- containerd
@@ -248,12 +264,7 @@ check "ctr run --rm: output seen and exit status 5 returned" c-rm $? "rc=$rc out
 check "ctr run --rm: the container is removed (runtime delete called)" c-rm $?
 
 # ctr run -t: a command typed through the terminal.
-out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo tty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
-' 'stdin-is-a-tty' 'exit 4
-' -- "${C[@]}" run -t --rm "${R[@]}" "$ref" c-tty /bin/sh 2>&1)
-rc=$?
-[ "$rc" -eq 4 ] && [[ $out == *tty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "--console-socket .* c-tty$" "$trace"
-check "ctr run -t: typed command runs on a tty, exit status 4" c-tty $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+tty_case "ctr run -t" c-tty 4 "create .*--console-socket .* c-tty$" -- "${C[@]}" run -t --rm "${R[@]}" "$ref" c-tty /bin/sh
 
 # A long-running container for exec, pause/resume, metrics and kill. ctr run
 # (attached, in the background) returns the task's exit status.
@@ -302,12 +313,7 @@ cpuquota() { # cpuquota PID: "QUOTA PERIOD" of PID's cgroup (v1 or v2)
 check "ctr run --memory-limit --cpus: the limits are in the container's cgroups" c-long $? "memory=$(memlimit "$lpid") cpu=$(cpuquota "$lpid")"
 
 # exec -t: the exec'd shell gets its own terminal through the console socket.
-out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo etty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
-' 'stdin-is-a-tty' 'exit 2
-' -- "${C[@]}" task exec -t --exec-id e3 --fifo-dir "$d/fifo" c-long /bin/sh 2>&1)
-rc=$?
-[ "$rc" -eq 2 ] && [[ $out == *etty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*exec .*--console-socket .* c-long$" "$trace"
-check "ctr task exec -t: typed command runs on a tty, exit status 2" c-long $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+tty_case "ctr task exec -t" c-long 2 "exec .*--console-socket .* c-long$" -- "${C[@]}" task exec -t --exec-id e3 --fifo-dir "$d/fifo" c-long /bin/sh
 
 # containerd's spec denies every device but the usual few (linux.resources
 # .devices): a host block device made inside must not be readable.
@@ -404,12 +410,7 @@ rc=$?
 check "podman run --rm: output seen and exit status 6 returned" podman $? "rc=$rc out=$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
 
 # podman run -it: conmon holds the terminal through the console socket.
-out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo ptty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
-' 'stdin-is-a-tty' 'exit 8
-' -- podman "${pod[@]}" run -it --rm "${prun[@]}" "$ref" /bin/sh 2>&1)
-rc=$?
-[ "$rc" -eq 8 ] && [[ $out == *ptty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*create .*--console-socket" "$trace"
-check "podman run -it: typed command runs on a tty, exit status 8" podman $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+tty_case "podman run -it" podman 8 "create .*--console-socket" -- podman "${pod[@]}" run -it --rm "${prun[@]}" "$ref" /bin/sh
 
 out=$(T podman "${pod[@]}" run -d --name p-long "${prun[@]}" "$ref" /bin/sleep 1000 </dev/null 2>&1 | tr -d '\0')
 rc=$?
@@ -418,12 +419,7 @@ out=$(T podman "${pod[@]}" exec p-long /bin/sh -c 'echo pexec-$((6*7)); tr "\0" 
 rc=$?
 [ "$rc" -eq 9 ] && [[ $out == *pexec-42* ]] && [[ $out == *'sleep 1000'* ]] && grep -q "^exit 0: .*exec .*--process $d/p/" "$trace"
 check "podman exec: output, exit status 9, in the container's pid namespace" podman $? "rc=$rc out=$(printf %s "$out" | tail -n 3 | tr '\n' ' ')"
-out=$(T python3 "$d/ptydrive.py" 45 '# ' 'echo pxtty-$((6*7)); [ -t 0 ] && echo stdin-is-a-tty
-' 'stdin-is-a-tty' 'exit 3
-' -- podman "${pod[@]}" exec -it p-long /bin/sh 2>&1)
-rc=$?
-[ "$rc" -eq 3 ] && [[ $out == *pxtty-42* ]] && [[ $out == *stdin-is-a-tty* ]] && grep -q -- "^exit 0: .*exec .*--console-socket" "$trace"
-check "podman exec -it: typed command runs on a tty, exit status 3" podman $? "rc=$rc out=$(printf %s "$out" | tr -d '\r' | tr '\n' ' ' | tail -c 300)"
+tty_case "podman exec -it" podman 3 "exec .*--console-socket" -- podman "${pod[@]}" exec -it p-long /bin/sh
 pstatus() { podman "${pod[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 ppid_of() { podman "${pod[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 out=$(T podman "${pod[@]}" pause p-long 2>&1)
