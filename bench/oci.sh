@@ -83,7 +83,7 @@ EOF
 
 echo "oci: $(nproc) cpus, $(uname -r), cgroup layout $(grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts && echo v2 || echo hybrid/v1)," \
   "$rounds rounds interleaved (+$warmup warm-up)"
-echo "runtimes: alcove $($A --version 2>/dev/null | head -n 1), $($CRUN --version | head -n 1), $($RUNC --version | head -n 1)"
+echo "runtimes: alcove $($A --version 2>/dev/null | head -n 1), $($CRUN --root "$work/state-crun" --version | head -n 1), $($RUNC --version | head -n 1)"
 echo "crun runs through '$NS' (its own entry below, subtracted from crun's times)"
 # What one process's move into a cgroup v1 hierarchy costs here, the floor
 # under any runtime that applies v1 limits on a hybrid host (v2's
