@@ -46,8 +46,8 @@ child_main(const struct alc_spec *spec, const struct alc_join *j, int sock)
 		alc_err_set(&err, errno, "join the container's namespaces (setns on its pidfd)");
 		child_fail(sock, 125, &err);
 	}
-	if (alc_spawn_terminal(spec, j->console_fd, &err) < 0 ||
-	    alc_spawn_child_credentials(spec, &err) < 0)
+	if (alc_spawn_child_credentials(spec, &err) < 0 ||
+	    alc_spawn_terminal(spec, j->console_fd, &err) < 0)
 		child_fail(sock, 125, &err);
 	int r = alc_spawn_resolve(spec, path, sizeof(path));
 	if (r == 0) {

@@ -29,6 +29,9 @@ struct alc_spawn_opts {
 			 * lets it exec. */
 	int console_fd; /* connected console socket, or -1: with spec->terminal
 			 * the pty master is sent there */
+	/* Filled by the spawn itself: the namespaces spec->ns_join names. */
+	int ns_fd[8], ns_type[8];
+	unsigned n_ns;
 };
 
 /* Like alc_spawn_clone, with the detached-create options (so may be NULL

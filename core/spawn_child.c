@@ -142,17 +142,17 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (setup_inside(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
+	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &err) < 0)
 		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);
-	if (setup_credentials(spec, &err) < 0)
+	if (setup_credentials(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
-	if (so->park_fd >= 0)
-		alc_spawn_park_exec(spec, so->park_fd, sock);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
-	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
-	    wait_for(sock, ALC_MSG_START) < 0)
+	if (so->park_fd >= 0) /* detached create: start comes through the FIFO */
+		alc_spawn_park(spec, so->park_fd, sock);
+	else if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
+		 wait_for(sock, ALC_MSG_START) < 0)
 		_exit(125);
 	environ = spec->process.env;
 	execvp(spec->process.args[0], spec->process.args);
@@ -160,6 +160,8 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 	char text[400];
 	snprintf(text, sizeof(text), "exec %s: %s", spec->process.args[0], strerror(e));
 	int code = e == ENOENT || e == ENOTDIR ? 127 : 126;
+	if (so->park_fd >= 0)
+		dprintf(2, "alcove: %s\n", text); /* no parent left to tell */
 	report(sock, code, e, text);
 	_exit(code);
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,8 @@ int alc_spawn_terminal(const struct alc_spec *spec, int console_fd, alc_err *err
 	int r = alc_pty_open(&master, &slave, err);
 	if (r < 0)
 		return r;
-	/* The process's user owns its terminal, as a login would give it. */
-	if (fchown(slave, spec->process.uid, spec->process.gid) < 0 && errno != EINVAL)
-		r = alc_err_set(err, errno, "chown the pty slave");
-	if (r == 0)
-		r = alc_pty_send_fd(console_fd, master, err);
+	/* Opened with the process's final credentials, the slave is its own. */
+	r = alc_pty_send_fd(console_fd, master, err);
 	close(master);
 	if (r == 0)
 		r = alc_pty_make_ctty(slave, err);
@@ -82,7 +80,7 @@ static void __attribute__((noreturn)) die(int code, const char *what, const char
 	_exit(code);
 }
 
-void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
+void alc_spawn_park(const struct alc_spec *spec, int park_fd, int sock)
 {
 	char path[PATH_MAX], self[64];
 	int r = alc_spawn_resolve(spec, path, sizeof(path));
@@ -118,7 +116,52 @@ void alc_spawn_park_exec(const struct alc_spec *spec, int park_fd, int sock)
 		die(125, "write the exec FIFO", self, errno);
 	close(fd);
 	close(park_fd);
-	environ = spec->process.env;
-	execv(path, spec->process.args);
-	die(errno == ENOENT ? 127 : 126, "exec", path, errno);
+}
+
+int alc_spawn_ns_open(const struct alc_spec *spec, struct alc_spawn_opts *so, int *own_pid_ns,
+		      alc_err *err)
+{
+	*own_pid_ns = -1;
+	so->n_ns = 0;
+	for (size_t i = 0; i < spec->n_ns_join; i++) {
+		const struct alc_nsjoin *j = &spec->ns_join[i];
+		if (j->type == CLONE_NEWUSER)
+			return alc_err_setx(
+				err, ENOTSUP,
+				"joining a user namespace by path (%s) is not supported", j->path);
+		if (so->n_ns >= sizeof(so->ns_fd) / sizeof(*so->ns_fd))
+			return alc_err_setx(err, E2BIG, "too many namespaces to join");
+		int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return alc_err_set(err, errno, "open namespace %s", j->path);
+		so->ns_fd[so->n_ns] = fd;
+		so->ns_type[so->n_ns++] = j->type;
+		if (j->type != CLONE_NEWPID)
+			continue;
+		/* setns on a pid namespace only moves our future children. */
+		*own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (*own_pid_ns < 0 || setns(fd, CLONE_NEWPID) < 0)
+			return alc_err_set(err, errno, "join pid namespace %s", j->path);
+	}
+	return 0;
+}
+
+void alc_spawn_ns_close(struct alc_spawn_opts *so, int own_pid_ns)
+{
+	if (own_pid_ns >= 0) {
+		setns(own_pid_ns, CLONE_NEWPID); /* back to ours, as it was */
+		close(own_pid_ns);
+	}
+	for (unsigned i = 0; i < so->n_ns; i++)
+		close(so->ns_fd[i]);
+	so->n_ns = 0;
+}
+
+int alc_spawn_ns_join(const struct alc_spawn_opts *so, alc_err *err)
+{
+	for (unsigned i = 0; i < so->n_ns; i++)
+		if (so->ns_type[i] != CLONE_NEWPID && setns(so->ns_fd[i], so->ns_type[i]) < 0)
+			return alc_err_set(err, errno, "join namespace (type %#x)",
+					   (unsigned)so->ns_type[i]);
+	return 0;
 }

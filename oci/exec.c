@@ -104,8 +104,11 @@ static int join(const struct oci_state *st, const struct oci_exec_opts *o, struc
 	}
 	struct alc_cgroup cg;
 	bool has_cg = st->cgroup_path && alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0;
+	int joined = 0; /* namespaces the init joined by path: it is in them too */
+	for (size_t i = 0; i < spec->n_ns_join; i++)
+		joined |= spec->ns_join[i].type;
 	struct alc_join j = { .pidfd = pidfd,
-			      .ns_flags = spec->ns_flags,
+			      .ns_flags = spec->ns_flags | joined,
 			      .cg = has_cg ? &cg : NULL,
 			      .console_fd = console };
 	/* The process joins the container's namespaces: none is made anew. */

@@ -123,6 +123,10 @@ report $? "exec runs in the container (pid 1 is its init, same cgroup); its exit
 run_cmd A exec --env FOO=bar --cwd /tmp c1 sh -c 'echo "$FOO $(pwd) $(id -u)"'
 [ "$rc" -eq 0 ] && [ "$out" = "bar /tmp 0" ]
 report $? "exec --env and --cwd reach the process" "out=$out err=$err"
+run_cmd A exec --user 1000:1000 c1 sh -c 'id -u; id -g; grep CapEff /proc/self/status'
+[ "$rc" -eq 0 ] && [ "$(echo "$out" | sed -n 1p)" = 1000 ] && [ "$(echo "$out" | sed -n 2p)" = 1000 ] &&
+  [[ $out == *"CapEff:	0000000000000000"* ]]
+report $? "exec --user runs as that user, without capabilities" "out=$out err=$err"
 cat >"$tmp/proc.json" <<'JSON'
 { "args": ["sh", "-c", "echo from-process-json; exit 3"], "env": ["PATH=/bin"], "cwd": "/",
   "user": {"uid": 0, "gid": 0} }
@@ -216,6 +220,19 @@ report $? "delete --force of a running container kills it and removes everything
 run_cmd A delete --force d1
 [ "$rc" -eq 0 ]
 report $? "delete --force of a container already gone succeeds (as runc)" "rc=$rc err=$err"
+
+# A recycled pid: the state names a live process that is not the container's.
+mkb u1 sleep 1000
+A run -d --bundle "$tmp/u1" u1 </dev/null >/dev/null 2>&1
+A kill u1 KILL
+poll 5 sh -c "[ \"\$($bin --root $root state u1 | jq -r .status)\" = stopped ]"
+sleep 300 &
+victim=$!
+jq --argjson p "$victim" '.pid = $p' "$root/u1/state.json" >"$tmp/s" && mv "$tmp/s" "$root/u1/state.json"
+run_cmd A kill u1 KILL
+[ "$(status_of u1)" = stopped ] && [ "$rc" -eq 1 ] && A delete u1 && kill -0 "$victim"
+report $? "a recycled pid (start time differs) counts as stopped; kill and delete leave it alone" "rc=$rc err=$err"
+kill "$victim"
 
 # --- run in the foreground --------------------------------------------------------------
 mkb r1 sh -c 'echo out-$((6*7)); exit 9'
@@ -335,6 +352,26 @@ edit g1 '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source
 run_cmd A run --bundle "$tmp/g1" g1
 [ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
 report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
+
+mkb t3 sh
+edit t3 '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+run_cmd python3 "$here/ptyrun.py" 20 $'echo "owner=$(stat -c %u $(tty)) uid=$(id -u)"; exit\n' -- "$bin" --root "$root" run --bundle "$tmp/t3" t3
+[ "$rc" -eq 0 ] && [[ $out == *"owner=1000 uid=1000"* ]]
+report $? "a terminal belongs to the process's user" "rc=$rc out=$out"
+
+# linux.namespaces[].path: the container (and exec) join an existing one.
+unshare --net --uts sh -c 'hostname ns-holder; exec sleep 300' &
+holder=$!
+poll 5 sh -c "[ \"\$(readlink /proc/$holder/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+want=$(readlink "/proc/$holder/ns/net")
+mkb n1 sh -c 'readlink /proc/self/ns/net; exec sleep 1000'
+edit n1 ".linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}]"
+A run -d --bundle "$tmp/n1" n1 </dev/null >"$tmp/n1.out" 2>&1
+run_cmd A exec n1 readlink /proc/self/ns/net
+poll 5 grep -qF "$want" "$tmp/n1.out" && [ "$out" = "$want" ]
+report $? "a namespace path is joined by the container and by exec" "want=$want init=$(cat "$tmp/n1.out") exec=$out err=$err"
+A delete --force n1 >/dev/null 2>&1
+kill "$holder"
 
 # --- preserve-fds and LISTEN_FDS ---------------------------------------------------------
 mkb p1 sh -c 'echo via-fd3 >&3; echo "$LISTEN_FDS:$LISTEN_PID" >&3; [ -e /proc/self/fd/4 ] && echo fd4-open >&3; true'

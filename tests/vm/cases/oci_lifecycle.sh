@@ -65,7 +65,7 @@ check "delete of a running container without --force is refused" [ "$(status c1)
 A exec -d c1 sleep 1000
 A kill --all c1 KILL
 check "kill --all KILL empties the cgroup" waitfor "[ -z \"\$(cat $CG/c1/cgroup.procs)\" ]"
-check "state says stopped" [ "$(status c1)" = stopped ]
+check "state says stopped" waitfor '[ "$(status c1)" = stopped ]'
 A delete c1
 check "delete leaves no state dir or cgroup" nothing_left c1
 
