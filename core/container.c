@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "seccomp_oci.h"
+
 static int validate(const struct alc_spec *spec, alc_err *err)
 {
 	struct stat st;
@@ -22,7 +24,7 @@ static int validate(const struct alc_spec *spec, alc_err *err)
 		return alc_err_setx(err, EINVAL, "no command given");
 	if (!(spec->ns_flags & CLONE_NEWNS) && spec->n_mounts)
 		return alc_err_setx(err, EINVAL, "volumes need a mount namespace");
-	return 0;
+	return alc_seccomp_check(spec->seccomp, err);
 }
 
 int alc_container_create(struct alc_container *c, const struct alc_spec *spec,

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "childsec.h"
 #include "clone3.h"
 #include "fileio.h"
 
@@ -67,10 +68,11 @@ static int write_maps(pid_t pid, const struct alc_spec *spec, alc_err *err)
 }
 
 /* Clones the child: into the v2 group directly, or plainly for the
- * fallback. CLONE_NEWCGROUP is left to the child, once it is in place. */
+ * fallback. CLONE_NEWCGROUP is left to the child, once it is in place, and
+ * so is CLONE_NEWTIME (offsets are frozen once a process is inside). */
 static pid_t clone_child(int v2fd, int ns_flags, bool fallback, bool *via_clone3)
 {
-	uint64_t flags = (uint64_t)(ns_flags & ~CLONE_NEWCGROUP);
+	uint64_t flags = (uint64_t)(ns_flags & ~(CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */));
 	*via_clone3 = false;
 	if (!fallback && v2fd >= 0) {
 		pid_t pid = alc_clone3(v2fd, flags);
@@ -122,6 +124,7 @@ int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool for
 	int r = 0;
 	if (spec->ns_flags & CLONE_NEWUSER)
 		r = write_maps(pid, spec, err);
+	r = r ?: alc_childsec_parent(spec, pid, err);
 	if (r == 0)
 		r = send_msg(child->sock, ALC_MSG_GO);
 	return r < 0 ? alc_spawn_abort(child, r) : 0;

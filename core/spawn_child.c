@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "childsec.h"
 #include "rootfs.h"
 #include "spawn.h"
 
@@ -76,13 +77,15 @@ static int apply_rlimits(const struct alc_process *p, alc_err *err)
 }
 
 /* Steps that need the namespaces and full privileges: the mounts. */
-static int setup_inside(const struct alc_spec *spec, alc_err *err)
+static int setup_inside(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
 	/* With the maps written, become root of the namespace: the uid we came
 	 * with may have no mapping inside (root's, under a 0:100000 map). */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return alc_err_set(err, errno, "become root in the user namespace");
+	if (alc_childsec_early(spec, cs, err) < 0)
+		return -err->code;
 	if (spec->hostname && (spec->ns_flags & CLONE_NEWUTS) &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return alc_err_set(err, errno, "sethostname %s", spec->hostname);
@@ -101,12 +104,13 @@ static int setup_inside(const struct alc_spec *spec, alc_err *err)
 
 /* Steps after the parent placed us in every cgroup: the cgroup namespace,
  * then the final credentials. */
-static int setup_credentials(const struct alc_spec *spec, alc_err *err)
+static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
 	if ((spec->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return alc_err_set(err, errno, "unshare the cgroup namespace");
 	int r = apply_rlimits(&spec->process, err);
+	r = r ?: alc_childsec_precaps(spec, cs, err);
 	if (r < 0)
 		return r;
 	/* A rootless user namespace denies setgroups; skip it unless asked. */
@@ -129,22 +133,25 @@ static int setup_credentials(const struct alc_spec *spec, alc_err *err)
 void alc_spawn_child_main(const struct alc_spec *spec, int sock)
 {
 	alc_err err = { 0 };
+	struct alc_childsec cs = { 0 };
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (setup_inside(spec, &err) < 0)
+	if (setup_inside(spec, &cs, &err) < 0)
 		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);
-	if (setup_credentials(spec, &err) < 0)
+	if (setup_credentials(spec, &cs, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
 	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
 	    wait_for(sock, ALC_MSG_START) < 0)
 		_exit(125);
+	if (alc_childsec_final(spec, &cs, &err) < 0)
+		fail(sock, &err);
 	environ = spec->process.env;
 	execvp(spec->process.args[0], spec->process.args);
 	int e = errno;

@@ -1,0 +1,258 @@
+/* Host tier: the OCI security and process fields as the container process
+ * sees them on this kernel: seccomp (errno, argument filter, default kill),
+ * personality, oom_score_adj, time namespace offsets, linux.devices nodes
+ * and the device cgroup (v1 here; the BPF program on the unified tree). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ocisec.h"
+#include "seccomp_oci.h"
+
+#define BUSYBOX "/bin/busybox"
+
+static void run_ok(const struct alc_spec *spec, struct ocisec_result *res)
+{
+	char d[5000];
+	if (ocisec_run(spec, res) < 0)
+		fail_msg("%s", ocisec_describe(res, d, sizeof(d)));
+	if (res->leftover)
+		fail_msg("the run left its cgroup or rootfs behind");
+}
+
+static void expect_out(const struct ocisec_result *res, const char *needle)
+{
+	char d[5000];
+	if (!ocisec_saw(res, needle))
+		fail_msg("wanted \"%s\" in /out; %s", needle, ocisec_describe(res, d, sizeof(d)));
+}
+
+static struct alc_seccomp *profile(uint32_t dflt)
+{
+	struct alc_seccomp *sc = calloc(1, sizeof(*sc));
+	assert_non_null(sc);
+	sc->default_action = dflt;
+	return sc;
+}
+
+static struct alc_seccomp_rule *add_rule(struct alc_seccomp *sc, uint32_t action,
+					 const char *const *names)
+{
+	sc->rules = realloc(sc->rules, (sc->n_rules + 1) * sizeof(*sc->rules));
+	assert_non_null(sc->rules);
+	struct alc_seccomp_rule *r = &sc->rules[sc->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->action = action;
+	for (; *names; names++)
+		assert_int_equal(alc_strv_add(&r->names, &r->n_names, *names), 0);
+	return r;
+}
+
+static void add_arg(struct alc_seccomp_rule *r, unsigned index, int op, uint64_t a, uint64_t b)
+{
+	r->args = realloc(r->args, (r->n_args + 1) * sizeof(*r->args));
+	assert_non_null(r->args);
+	r->args[r->n_args++] = (struct alc_seccomp_arg){ index, a, b, op };
+}
+
+static void test_seccomp_errno_ret_reaches_mkdir_and_status_shows_filter(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(
+		ocisec_spec(&spec, BUSYBOX, "errno",
+			    "grep Seccomp: /proc/self/status >/out; "
+			    "mkdir /made 2>>/out; echo mkdir=$? >>/out; ls -d /tmp >>/out"),
+		0);
+	spec.seccomp = profile(SCMP_ACT_ALLOW);
+	add_rule(spec.seccomp, SCMP_ACT_ERRNO(ENOSPC),
+		 (const char *const[]){ "mkdir", "mkdirat", NULL });
+	run_ok(&spec, &res);
+	expect_out(&res, "Seccomp:\t2");
+	expect_out(&res, "No space left on device");
+	expect_out(&res, "mkdir=1");
+	expect_out(&res, "/tmp"); /* everything else still works */
+	alc_spec_free(&spec);
+}
+
+static void test_seccomp_argument_filter_denies_only_the_matching_mode(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(
+		ocisec_spec(&spec, BUSYBOX, "args",
+			    "touch /f; chmod 755 /f; echo a=$? >/out; "
+			    "chmod 700 /f 2>>/out; echo b=$? >>/out; stat -c %a /f >>/out"),
+		0);
+	spec.seccomp = profile(SCMP_ACT_ALLOW);
+	/* mode & 0777 == 0700 -> EPERM, for chmod (arg 1) and fchmodat (arg 2) */
+	struct alc_seccomp_rule *r = add_rule(spec.seccomp, SCMP_ACT_ERRNO(EPERM),
+					      (const char *const[]){ "chmod", NULL });
+	add_arg(r, 1, SCMP_CMP_MASKED_EQ, 0777, 0700);
+	r = add_rule(spec.seccomp, SCMP_ACT_ERRNO(EPERM),
+		     (const char *const[]){ "fchmodat", "fchmodat2", NULL });
+	add_arg(r, 2, SCMP_CMP_MASKED_EQ, 0777, 0700);
+	run_ok(&spec, &res);
+	expect_out(&res, "a=0");
+	expect_out(&res, "Operation not permitted");
+	expect_out(&res, "b=1");
+	expect_out(&res, "755");
+	alc_spec_free(&spec);
+}
+
+/* Default action kill, with every syscall of the native table allowed but
+ * mkdir: running mkdir kills the process that calls it. */
+static void test_seccomp_default_kill_takes_the_unlisted_syscall(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	char d[5000];
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "kill",
+				     "echo before >/out; mkdir /made; echo rc=$? >>/out"),
+			 0);
+	spec.seccomp = profile(SCMP_ACT_KILL_PROCESS);
+	struct alc_seccomp_rule *r =
+		add_rule(spec.seccomp, SCMP_ACT_ALLOW, (const char *const[]){ NULL });
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name && strcmp(name, "mkdir") && strcmp(name, "mkdirat"))
+			assert_int_equal(alc_strv_add(&r->names, &r->n_names, name), 0);
+		free(name);
+	}
+	run_ok(&spec, &res);
+	expect_out(&res, "before");
+	bool shell_killed = WIFSIGNALED(res.status) && WTERMSIG(res.status) == SIGSYS;
+	if (!shell_killed && !ocisec_saw(&res, "rc=159"))
+		fail_msg("mkdir was not killed by SIGSYS: %s", ocisec_describe(&res, d, sizeof(d)));
+	alc_spec_free(&spec);
+}
+
+static void test_seccomp_bad_architecture_is_refused_before_anything_exists(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "badarch", "echo ran >/out"), 0);
+	spec.seccomp = profile(SCMP_ACT_ALLOW);
+	assert_int_equal(
+		alc_strv_add(&spec.seccomp->archs, &spec.seccomp->n_archs, "SCMP_ARCH_PDP11"), 0);
+	assert_int_equal(ocisec_run(&spec, &res), -1);
+	if (!strstr(res.err, ".architectures[0]") || !strstr(res.err, "SCMP_ARCH_PDP11"))
+		fail_msg("error does not name the architecture: %s", res.err);
+	assert_false(res.leftover);
+	assert_string_equal(res.out, "");
+	alc_spec_free(&spec);
+}
+
+static void test_personality_linux32_changes_uname_machine(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	struct utsname u;
+	uname(&u);
+	const char *want = !strcmp(u.machine, "x86_64") ? "i686" : "armv8l";
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "pers", "uname -m >/out"), 0);
+	spec.has_personality = true;
+	spec.personality = PER_LINUX32;
+	run_ok(&spec, &res);
+	expect_out(&res, want);
+	alc_spec_free(&spec);
+}
+
+static void test_oom_score_adj_is_read_back_inside(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "oom", "cat /proc/self/oom_score_adj >/out"),
+			 0);
+	spec.has_oom_score_adj = true;
+	spec.oom_score_adj = 347; /* lowering needs CAP_SYS_RESOURCE, raising does not */
+	run_ok(&spec, &res);
+	expect_out(&res, "347\n");
+	alc_spec_free(&spec);
+}
+
+static double host_uptime(void)
+{
+	FILE *f = fopen("/proc/uptime", "re");
+	double up = 0;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%lf", &up), 1);
+	fclose(f);
+	return up;
+}
+
+static void test_time_offsets_shift_boottime_inside(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	char d[5000];
+	assert_int_equal(
+		ocisec_spec(&spec, BUSYBOX, "timens",
+			    "cat /proc/uptime >/out; cat /proc/self/timens_offsets >>/out"),
+		0);
+	spec.has_time_offsets = true;
+	spec.time_offset_boot_s = 86400 * 365;
+	spec.time_offset_mono_s = 7200;
+	double before = host_uptime();
+	run_ok(&spec, &res);
+	double inside = atof(res.out), after = host_uptime();
+	if (inside < before + 86400 * 365 || inside > after + 86400 * 365 + 1)
+		fail_msg("uptime inside %.2f, host %.2f..%.2f: not shifted by a year; %s", inside,
+			 before, after, ocisec_describe(&res, d, sizeof(d)));
+	expect_out(&res, "monotonic");
+	expect_out(&res, " 7200 ");
+	alc_spec_free(&spec);
+}
+
+static void test_lsm_fields_without_the_lsm_are_accepted(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	if (access("/sys/module/apparmor", F_OK) == 0 || access("/sys/fs/selinux", F_OK) == 0)
+		skip(); /* this case is about kernels without them */
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "lsm", "echo ran >/out"), 0);
+	spec.apparmor_profile = strdup("alcove-test");
+	spec.selinux_label = strdup("system_u:system_r:container_t:s0");
+	run_ok(&spec, &res);
+	expect_out(&res, "ran");
+	alc_spec_free(&spec);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seccomp_errno_ret_reaches_mkdir_and_status_shows_filter),
+		cmocka_unit_test(test_seccomp_argument_filter_denies_only_the_matching_mode),
+		cmocka_unit_test(test_seccomp_default_kill_takes_the_unlisted_syscall),
+		cmocka_unit_test(test_seccomp_bad_architecture_is_refused_before_anything_exists),
+		cmocka_unit_test(test_personality_linux32_changes_uname_machine),
+		cmocka_unit_test(test_oom_score_adj_is_read_back_inside),
+		cmocka_unit_test(test_time_offsets_shift_boottime_inside),
+		cmocka_unit_test(test_lsm_fields_without_the_lsm_are_accepted),
+	};
+	return cmocka_run_group_tests_name("host/oci-sec", tests, NULL, NULL);
+}
