@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "seccomp_oci.h"
 
 static int validate(const struct alc_spec *spec, alc_err *err)
@@ -57,6 +58,8 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	r = alc_spawn_clone(spec, cg, o->force_fallback, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
+	if (r == 0 && cg)
+		r = alc_devcg_apply(cg, spec, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
 	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)

@@ -26,7 +26,7 @@ int ocisec_spec(struct alc_spec *spec, const char *busybox, const char *name, co
 	snprintf(dir, sizeof(dir), "/tmp/alcove-oci-sec.%d.%d/rootfs", (int)getpid(), ++seq);
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p %s/bin %s/tmp && cp %s %s/bin/busybox && "
-		 "for a in sh cat mkdir chmod uname stat echo ls head touch grep; do "
+		 "for a in sh cat mkdir chmod uname stat echo ls head touch grep wc; do "
 		 "ln -sf busybox %s/bin/$a; done",
 		 dir, dir, busybox, dir, dir);
 	if (system(cmd) != 0)

@@ -16,12 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpfdev.h"
+#include "cgtest.h"
+#include "devices.h"
 #include "ocisec.h"
 #include "seccomp_oci.h"
 
@@ -242,6 +246,159 @@ static void test_lsm_fields_without_the_lsm_are_accepted(void **state)
 	alc_spec_free(&spec);
 }
 
+static void add_device(struct alc_spec *spec, const char *path, char type, int64_t maj, int64_t min,
+		       uint32_t mode, uid_t uid, gid_t gid)
+{
+	spec->devices = realloc(spec->devices, (spec->n_devices + 1) * sizeof(*spec->devices));
+	assert_non_null(spec->devices);
+	spec->devices[spec->n_devices++] =
+		(struct alc_device){ strdup(path), type, maj, min, mode, uid, gid };
+}
+
+static void add_dev_rule(struct alc_spec *spec, bool allow, char type, int64_t maj, int64_t min,
+			 const char *access)
+{
+	spec->dev_rules =
+		realloc(spec->dev_rules, (spec->n_dev_rules + 1) * sizeof(*spec->dev_rules));
+	assert_non_null(spec->dev_rules);
+	struct alc_dev_rule *r = &spec->dev_rules[spec->n_dev_rules++];
+	*r = (struct alc_dev_rule){ allow, type, maj, min, "" };
+	snprintf(r->access, sizeof(r->access), "%s", access);
+}
+
+static void test_linux_devices_nodes_have_their_type_mode_and_owner(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "nodes",
+				     "stat -c '%n %F %t:%T %a %u:%g' /dev/oci-null /dev/sub/zero "
+				     "/dev/oci-fifo /dev/null /dev/tty >/out"),
+			 0);
+	add_device(&spec, "/dev/oci-null", 'c', 1, 3, 0620, 1000, 2000);
+	add_device(&spec, "/dev/sub/zero", 'c', 1, 5, 0640, 0, 0);
+	add_device(&spec, "/dev/oci-fifo", 'p', 0, 0, 0600, 0, 0);
+	run_ok(&spec, &res);
+	expect_out(&res, "/dev/oci-null character special file 1:3 620 1000:2000");
+	expect_out(&res, "/dev/sub/zero character special file 1:5 640 0:0");
+	expect_out(&res, "/dev/oci-fifo fifo 0:0 600 0:0");
+	expect_out(&res, "/dev/null character special file 1:3 666 0:0");
+	expect_out(&res, "/dev/tty character special file 5:0 666 0:0");
+	alc_spec_free(&spec);
+}
+
+static void test_linux_devices_path_outside_dev_is_refused(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "badnode", "echo ran >/out"), 0);
+	add_device(&spec, "relative/node", 'c', 1, 3, 0666, 0, 0);
+	assert_int_equal(ocisec_run(&spec, &res), -1);
+	if (!strstr(res.err, "device relative/node"))
+		fail_msg("error does not name the device: %s", res.err);
+	assert_false(res.leftover);
+	alc_spec_free(&spec);
+}
+
+/* /dev/kmsg (1:11) is bound in from the host: writable by anyone, so only
+ * the device rules stand between the container and it. */
+static const char dev_script[] = "echo oci-sec 2>>/out >/dev/null; echo null=$? >>/out; "
+				 "head -c 4 /dev/urandom | wc -c >>/out; "
+				 "echo oci-sec-test 2>>/out >/dev/kmsg; echo kmsg=$? >>/out; "
+				 "cat /proc/self/cgroup >>/out";
+
+static void test_device_rules_deny_null_writes_and_unlisted_kmsg(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "devdeny", dev_script), 0);
+	assert_int_equal(alc_spec_add_mount(&spec, "/dev/kmsg", "/dev/kmsg", NULL, MS_BIND, NULL),
+			 0);
+	add_dev_rule(&spec, false, 'a', -1, -1, "rwm");
+	add_dev_rule(&spec, false, 'c', 1, 3, "rw");
+	run_ok(&spec, &res);
+	expect_out(&res, "null=1");
+	expect_out(&res, "4\n"); /* urandom still readable (default rules) */
+	expect_out(&res, "kmsg=1");
+	expect_out(&res, "Operation not permitted");
+	if (access("/sys/fs/cgroup/devices", F_OK) == 0)
+		expect_out(&res, ":devices:/oci-sec/devdeny-"); /* the v1 hierarchy did it */
+	alc_spec_free(&spec);
+}
+
+static void test_device_rules_allow_lets_kmsg_through(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "devallow", dev_script), 0);
+	assert_int_equal(alc_spec_add_mount(&spec, "/dev/kmsg", "/dev/kmsg", NULL, MS_BIND, NULL),
+			 0);
+	add_dev_rule(&spec, false, 'a', -1, -1, "rwm");
+	add_dev_rule(&spec, true, 'c', 1, 11, "w");
+	run_ok(&spec, &res);
+	expect_out(&res, "null=0");
+	expect_out(&res, "kmsg=0");
+	alc_spec_free(&spec);
+}
+
+/* Joins the group, then reports which opens the device program let pass:
+ * bit 0 /dev/null for writing refused, bit 1 /dev/zero readable, bit 2
+ * /dev/kmsg for writing refused. */
+static int probe_in_group(const char *procs)
+{
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	int fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+		return 100;
+	close(fd);
+	int code = 0, n = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	code |= n < 0 && errno == EPERM ? 1 : 0;
+	int z = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	code |= z >= 0 ? 2 : 0;
+	int k = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	code |= k < 0 && errno == EPERM ? 4 : 0;
+	return code;
+}
+
+static void test_bpf_device_program_on_the_unified_group(void **state)
+{
+	(void)state;
+	const char *parent = "/sys/fs/cgroup/unified";
+	char name[64], procs[192];
+	struct alc_spec spec = { 0 };
+	struct alc_dev_rule *rules = NULL;
+	alc_err err = { 0 };
+	if (access(parent, F_OK) != 0)
+		parent = "/sys/fs/cgroup";
+	snprintf(name, sizeof(name), "oci-sec-bpf-%d", (int)getpid());
+	snprintf(procs, sizeof(procs), "%s/%s/cgroup.procs", parent, name);
+	add_dev_rule(&spec, false, 'a', -1, -1, "rwm");
+	add_dev_rule(&spec, false, 'c', 1, 3, "w");
+	int n = alc_devrules_effective(&spec, &rules);
+	assert_true(n > 2);
+	int cgfd = cgt_group_create(parent, name);
+	assert_true(cgfd >= 0);
+	int r = alc_bpfdev_attach(cgfd, rules, (size_t)n, &err);
+	pid_t pid = r < 0 ? -1 : fork();
+	if (pid == 0)
+		_exit(probe_in_group(procs));
+	int status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	close(cgfd);
+	assert_int_equal(cgt_group_destroy(parent, name), 0);
+	free(rules);
+	free(spec.dev_rules);
+	if (r < 0)
+		fail_msg("%s", err.msg);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +410,11 @@ int main(void)
 		cmocka_unit_test(test_oom_score_adj_is_read_back_inside),
 		cmocka_unit_test(test_time_offsets_shift_boottime_inside),
 		cmocka_unit_test(test_lsm_fields_without_the_lsm_are_accepted),
+		cmocka_unit_test(test_linux_devices_nodes_have_their_type_mode_and_owner),
+		cmocka_unit_test(test_linux_devices_path_outside_dev_is_refused),
+		cmocka_unit_test(test_device_rules_deny_null_writes_and_unlisted_kmsg),
+		cmocka_unit_test(test_device_rules_allow_lets_kmsg_through),
+		cmocka_unit_test(test_bpf_device_program_on_the_unified_group),
 	};
 	return cmocka_run_group_tests_name("host/oci-sec", tests, NULL, NULL);
 }
