@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "childsec.h"
+#include "hooks.h"
 #include "rootfs.h"
 #include "spawn.h"
 
@@ -92,9 +93,16 @@ static int setup_inside(const struct alc_spec *spec, struct alc_childsec *cs, al
 	if ((spec->ns_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -err->code;
 	if (spec->ns_flags & CLONE_NEWNS) {
-		int r = alc_rootfs_setup(spec, userns, err);
+		int r = alc_rootfs_prepare(spec, userns, err);
+		r = r
+			    ?: oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER,
+							  cs->host_pid, err);
+		r = r ?: alc_rootfs_pivot(spec, err);
 		if (r < 0)
 			return r;
+	} else if (oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER, cs->host_pid, err) <
+		   0) {
+		return -err->code;
 	} else if (chroot(spec->root_path) < 0) {
 		/* Only without a mount namespace, where pivot_root is impossible. */
 		return alc_err_set(err, errno, "chroot %s", spec->root_path);
@@ -150,7 +158,8 @@ void alc_spawn_child_main(const struct alc_spec *spec, int sock)
 	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
 	    wait_for(sock, ALC_MSG_START) < 0)
 		_exit(125);
-	if (alc_childsec_final(spec, &cs, &err) < 0)
+	if (oci_hooks_run_in_container(spec, ALC_HOOK_START_CONTAINER, cs.host_pid, &err) < 0 ||
+	    alc_childsec_final(spec, &cs, &err) < 0)
 		fail(sock, &err);
 	environ = spec->process.env;
 	execvp(spec->process.args[0], spec->process.args);

@@ -187,6 +187,7 @@ struct alc_spec {
 	struct alc_hook *hooks[ALC_HOOK_PHASES];
 	size_t n_hooks[ALC_HOOK_PHASES];
 	char *annotations_json; /* the raw annotations object, for state */
+	char *bundle;		/* the OCI bundle, for the state in-container hooks read */
 };
 
 /* Fills spec with the OCI default template: pid, mount, uts, ipc and net
