@@ -59,8 +59,15 @@ static void detect_lsms(struct alc_childsec *cs)
 static int enter_timens(const struct alc_spec *spec, alc_err *err)
 {
 	char text[128];
-	if (unshare(CLONE_NEWTIME) < 0)
-		return alc_err_set(err, errno, "unshare the time namespace");
+	if (unshare(CLONE_NEWTIME) < 0) {
+		int e = errno;
+		if (e == EINVAL && access("/proc/self/ns/time", F_OK) < 0)
+			return alc_err_setx(
+				err, e,
+				"time namespace: this kernel has none (CONFIG_TIME_NS), "
+				"so timeOffsets cannot be applied");
+		return alc_err_set(err, e, "unshare the time namespace");
+	}
 	/* Offsets can be set only while no process is inside: now. */
 	alc_timens_offsets_text(spec, text, sizeof(text));
 	int r = spec->has_time_offsets

@@ -25,9 +25,12 @@ static int send_msg(int sock, int type)
 static int recv_msg(int sock, struct alc_spawn_msg *m)
 {
 	ssize_t n;
+	int resets = 0;
+	/* A child that exits with our messages unread makes the kernel report
+	 * ECONNRESET once, ahead of the error message it queued: read on. */
 	do
 		n = recv(sock, m, sizeof(*m), 0);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !resets++)));
 	if (n < 0)
 		return -errno;
 	if (n == 0)

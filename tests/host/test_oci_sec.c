@@ -139,7 +139,8 @@ static void test_seccomp_default_kill_takes_the_unlisted_syscall(void **state)
 	spec.seccomp = profile(SCMP_ACT_KILL_PROCESS);
 	struct alc_seccomp_rule *r =
 		add_rule(spec.seccomp, SCMP_ACT_ALLOW, (const char *const[]){ NULL });
-	for (int nr = 0; nr < 1024; nr++) {
+	/* The native table, and ARM's private calls (set_tls, cacheflush). */
+	for (int nr = 0; nr < 0xf0010; nr = nr == 1023 ? 0xf0000 : nr + 1) {
 		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 		if (name && strcmp(name, "mkdir") && strcmp(name, "mkdirat"))
 			assert_int_equal(alc_strv_add(&r->names, &r->n_names, name), 0);
