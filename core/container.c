@@ -62,6 +62,10 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		r = alc_devcg_apply(cg, spec, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
+	if (r == 0 && alc_spawn_reports_prepared(spec))
+		r = alc_spawn_wait_prepared(&c->child, err);
+	if (r == 0 && alc_spawn_reports_prepared(spec) && o->runtime_hooks)
+		r = o->runtime_hooks(c, spec, o->runtime_hooks_arg, err);
 	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
 		alc_err_set(err, -r, "signal the container process");
 	if (r == 0)

@@ -138,11 +138,17 @@ int alc_spawn_placed(struct alc_child *child)
 	return send_msg(child->sock, ALC_MSG_PLACED);
 }
 
-int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
+bool alc_spawn_reports_prepared(const struct alc_spec *spec)
+{
+	return spec->n_hooks[ALC_HOOK_PRESTART] || spec->n_hooks[ALC_HOOK_CREATE_RUNTIME];
+}
+
+/* Waits for a message of type want from the child's setup. */
+static int wait_setup(struct alc_child *child, int want, alc_err *err)
 {
 	struct alc_spawn_msg m;
 	int t = recv_msg(child->sock, &m);
-	if (t == ALC_MSG_READY)
+	if (t == want)
 		return 0;
 	if (t == ALC_MSG_ERROR) {
 		child->exit_code = m.exit_code;
@@ -150,6 +156,16 @@ int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
 	}
 	return alc_spawn_abort(child,
 			       alc_err_setx(err, EPIPE, "container process died during setup"));
+}
+
+int alc_spawn_wait_prepared(struct alc_child *child, alc_err *err)
+{
+	return wait_setup(child, ALC_MSG_PREPARED, err);
+}
+
+int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
+{
+	return wait_setup(child, ALC_MSG_READY, err);
 }
 
 int alc_spawn_start(struct alc_child *child, alc_err *err)

@@ -77,7 +77,8 @@ static int apply_rlimits(const struct alc_process *p, alc_err *err)
 	return 0;
 }
 
-/* Steps that need the namespaces and full privileges: the mounts. */
+/* Steps that need the namespaces and full privileges: the mounts, up to
+ * pivot_root (setup_root), which waits for the runtime's hooks. */
 static int setup_inside(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
@@ -92,21 +93,23 @@ static int setup_inside(const struct alc_spec *spec, struct alc_childsec *cs, al
 		return alc_err_set(err, errno, "sethostname %s", spec->hostname);
 	if ((spec->ns_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -err->code;
-	if (spec->ns_flags & CLONE_NEWNS) {
-		int r = alc_rootfs_prepare(spec, userns, err);
-		r = r
-			    ?: oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER,
-							  cs->host_pid, err);
-		r = r ?: alc_rootfs_pivot(spec, err);
-		if (r < 0)
-			return r;
-	} else if (oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER, cs->host_pid, err) <
-		   0) {
-		return -err->code;
-	} else if (chroot(spec->root_path) < 0) {
-		/* Only without a mount namespace, where pivot_root is impossible. */
+	if (spec->ns_flags & CLONE_NEWNS)
+		return alc_rootfs_prepare(spec, userns, err);
+	return 0;
+}
+
+/* After the runtime's prestart/createRuntime hooks: the container's own
+ * createContainer hooks, then pivot_root. */
+static int setup_root(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
+{
+	int r = oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER, cs->host_pid, err);
+	if (r < 0)
+		return r;
+	if (spec->ns_flags & CLONE_NEWNS)
+		return alc_rootfs_pivot(spec, err);
+	/* Only without a mount namespace, where pivot_root is impossible. */
+	if (chroot(spec->root_path) < 0)
 		return alc_err_set(err, errno, "chroot %s", spec->root_path);
-	}
 	return 0;
 }
 
@@ -150,9 +153,13 @@ void alc_spawn_child_main(const struct alc_spec *spec, int sock)
 		_exit(125); /* the parent went away */
 	if (setup_inside(spec, &cs, &err) < 0)
 		fail(sock, &err);
+	struct alc_spawn_msg prepared = { .type = ALC_MSG_PREPARED };
+	if (alc_spawn_reports_prepared(spec) &&
+	    send(sock, &prepared, sizeof(prepared), MSG_NOSIGNAL) < 0)
+		_exit(125);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);
-	if (setup_credentials(spec, &cs, &err) < 0)
+	if (setup_root(spec, &cs, &err) < 0 || setup_credentials(spec, &cs, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
 	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||

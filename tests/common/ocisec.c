@@ -54,12 +54,18 @@ static int wait_deadline(struct alc_container *c, int *status)
 
 int ocisec_run(const struct alc_spec *spec, struct ocisec_result *res)
 {
-	struct alc_container c;
 	struct alc_runtime_opts o = { 0 };
+	return ocisec_run_opts(spec, &o, res);
+}
+
+int ocisec_run_opts(const struct alc_spec *spec, const struct alc_runtime_opts *o,
+		    struct ocisec_result *res)
+{
+	struct alc_container c;
 	alc_err err = { 0 };
 	char path[512], group[512], *text = NULL;
 	memset(res, 0, sizeof(*res));
-	int r = alc_container_create(&c, spec, &o, &err);
+	int r = alc_container_create(&c, spec, o, &err);
 	if (r < 0)
 		snprintf(res->err, sizeof(res->err), "create: %s", err.msg);
 	else if ((r = alc_container_start(&c, &err)) < 0)

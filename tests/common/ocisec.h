@@ -27,6 +27,12 @@ int ocisec_spec(struct alc_spec *spec, const char *busybox, const char *name, co
  * res->err naming the failed step. */
 int ocisec_run(const struct alc_spec *spec, struct ocisec_result *res);
 
+struct alc_runtime_opts;
+
+/* ocisec_run with runtime options (the runtime_hooks callback). */
+int ocisec_run_opts(const struct alc_spec *spec, const struct alc_runtime_opts *o,
+		    struct ocisec_result *res);
+
 /* Whether the file /out contains needle. */
 bool ocisec_saw(const struct ocisec_result *res, const char *needle);
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bpfdev.h"
+#include "container.h"
 #include "cgtest.h"
 #include "devices.h"
 #include "fileio.h"
@@ -554,6 +555,76 @@ static void test_failing_create_container_hook_aborts_create_and_leaves_nothing(
 	alc_spec_free(&spec);
 }
 
+/* The runtime side of create, as the OCI create runs it: prestart and
+ * createRuntime hooks with the process's pid, checked to come before its
+ * pivot_root (its root is still the host's). */
+static int runtime_hooks(const struct alc_container *c, const struct alc_spec *spec, void *arg,
+			 alc_err *err)
+{
+	char json[128], root[64], link[256] = "";
+	snprintf(json, sizeof(json), "{\"pid\":%d}", (int)c->child.pid);
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->child.pid);
+	if (readlink(root, link, sizeof(link) - 1) < 0 || strcmp(link, "/"))
+		return alc_err_setx(err, EPROTO, "prestart: the process already pivoted (%s)",
+				    link);
+	*(int *)arg += 1;
+	int r = oci_hooks_run(spec->hooks[ALC_HOOK_PRESTART], spec->n_hooks[ALC_HOOK_PRESTART],
+			      json, "prestart", err);
+	return r
+		       ?: oci_hooks_run(spec->hooks[ALC_HOOK_CREATE_RUNTIME],
+					spec->n_hooks[ALC_HOOK_CREATE_RUNTIME], json,
+					"createRuntime", err);
+}
+
+static void test_hook_phases_run_in_spec_order_around_pivot(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	int calls = 0;
+	struct alc_runtime_opts o = { .runtime_hooks = runtime_hooks, .runtime_hooks_arg = &calls };
+	char log[128], script[200];
+	snprintf(log, sizeof(log), "/tmp/oci-sec-order.%d", (int)getpid());
+	unlink(log);
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "order", "echo main >>/out"), 0);
+	static const enum alc_hook_phase phases[] = { ALC_HOOK_CREATE_CONTAINER,
+						      ALC_HOOK_CREATE_RUNTIME, ALC_HOOK_PRESTART };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(script, sizeof(script), "echo %s >>%s", oci_hook_phase_name(phases[i]),
+			 log);
+		add_hook(&spec, phases[i], "/bin/sh", script, NULL, 5);
+	}
+	add_hook(&spec, ALC_HOOK_START_CONTAINER, "/bin/sh", "echo startContainer >/out", NULL, 5);
+	if (ocisec_run_opts(&spec, &o, &res) < 0)
+		fail_msg("%s", res.err);
+	char *text = slurp(log);
+	unlink(log);
+	assert_int_equal(calls, 1);
+	assert_string_equal(text, "prestart\ncreateRuntime\ncreateContainer\n");
+	assert_string_equal(res.out, "startContainer\nmain\n");
+	free(text);
+	alc_spec_free(&spec);
+}
+
+static void test_failing_prestart_hook_aborts_create_and_leaves_nothing(void **state)
+{
+	(void)state;
+	struct alc_spec spec;
+	struct ocisec_result res;
+	int calls = 0;
+	struct alc_runtime_opts o = { .runtime_hooks = runtime_hooks, .runtime_hooks_arg = &calls };
+	assert_int_equal(ocisec_spec(&spec, BUSYBOX, "prefail", "echo main >/out"), 0);
+	add_hook(&spec, ALC_HOOK_PRESTART, "/bin/sh", "exit 9", NULL, 5);
+	add_hook(&spec, ALC_HOOK_CREATE_CONTAINER, "/bin/sh", "echo cc >/tmp/oci-sec-never", NULL,
+		 5);
+	assert_int_equal(ocisec_run_opts(&spec, &o, &res), -1);
+	assert_string_equal(res.err, "create: prestart hook 0 (/bin/sh): exited with status 9");
+	assert_false(res.leftover);
+	assert_string_equal(res.out, "");
+	assert_int_equal(access("/tmp/oci-sec-never", F_OK), -1);
+	alc_spec_free(&spec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_container_hooks_run_before_pivot_and_before_exec),
 		cmocka_unit_test(
 			test_failing_create_container_hook_aborts_create_and_leaves_nothing),
+		cmocka_unit_test(test_hook_phases_run_in_spec_order_around_pivot),
+		cmocka_unit_test(test_failing_prestart_hook_aborts_create_and_leaves_nothing),
 	};
 	return cmocka_run_group_tests_name("host/oci-sec", tests, NULL, NULL);
 }
