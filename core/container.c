@@ -66,10 +66,13 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		r = alc_spawn_wait_prepared(&c->child, err);
 	if (r == 0 && alc_spawn_reports_prepared(spec) && o->runtime_hooks)
 		r = o->runtime_hooks(c, spec, o->runtime_hooks_arg, err);
-	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
+	/* A process that failed has closed its end: its error message waits. */
+	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0 && r != -EPIPE)
 		alc_err_set(err, -r, "signal the container process");
+	if (r == 0 || r == -EPIPE)
+		r = alc_spawn_wait_ready(&c->child, err);
 	if (r == 0)
-		return alc_spawn_wait_ready(&c->child, err);
+		return 0;
 	if (c->child.pid > 0)
 		alc_spawn_abort(&c->child, r);
 	if (cg) {
