@@ -1,5 +1,6 @@
 #include "devices.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -49,16 +50,58 @@ static mode_t node_type(char t)
 	return t == 'b' ? S_IFBLK : t == 'p' ? S_IFIFO : S_IFCHR;
 }
 
-/* Binds the host's node at the same path onto an empty file. */
-static int bind_host_node(int rootfd, const struct alc_device *d, alc_err *err)
+static void closedirp(DIR **d)
 {
+	if (*d)
+		closedir(*d);
+}
+
+/* Whether path is that node itself (symlinks are followed only when
+ * follow is set: /dev/stdin and the like lead elsewhere). */
+static bool is_node(const char *path, bool follow, mode_t type, dev_t dev)
+{
+	struct stat st;
+	int r = follow ? stat(path, &st) : lstat(path, &st);
+	return r == 0 && (st.st_mode & S_IFMT) == type && (type == S_IFIFO || st.st_rdev == dev);
+}
+
+/* Finds the host's node for d: at the same path, as /dev/char|block/M:m,
+ * or anywhere directly in /dev. Returns 0 with the path in buf, or -ENOENT. */
+static int host_node(const struct alc_device *d, mode_t type, dev_t dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", d->path);
+	if (is_node(buf, false, type, dev))
+		return 0;
+	snprintf(buf, len, "/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", major(dev),
+		 minor(dev));
+	if (type != S_IFIFO && is_node(buf, true, type, dev))
+		return 0;
+	__attribute__((cleanup(closedirp))) DIR *dir = type == S_IFIFO ? NULL : opendir("/dev");
+	for (struct dirent *e; dir && (e = readdir(dir));) {
+		snprintf(buf, len, "/dev/%s", e->d_name);
+		if (e->d_type != DT_DIR && is_node(buf, false, type, dev))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Binds the host's node onto an empty file at d->path. */
+static int bind_host_node(int rootfd, const struct alc_device *d, mode_t type, dev_t dev,
+			  alc_err *err)
+{
+	char host[300];
+	if (host_node(d, type, dev, host, sizeof(host)) < 0)
+		return alc_err_setx(err, ENOENT,
+				    "device %s: no host node %c %u:%u to bind (mknod is not "
+				    "permitted here)",
+				    d->path, d->type, major(dev), minor(dev));
 	_cleanup_close_ int fd = alc_open_in_root(rootfd, d->path, 'f', err);
 	if (fd < 0)
 		return fd;
 	char at[64];
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
-	if (mount(d->path, at, NULL, MS_BIND, NULL) < 0)
-		return alc_err_set(err, errno, "device %s: bind the host's node", d->path);
+	if (mount(host, at, NULL, MS_BIND, NULL) < 0)
+		return alc_err_set(err, errno, "device %s: bind the host's node %s", d->path, host);
 	return 0;
 }
 
@@ -70,12 +113,14 @@ static int create_one(int rootfd, const struct alc_device *d, bool in_userns, al
 		return dfd;
 	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
 		return alc_err_set(err, errno, "device %s: remove the old node", d->path);
-	mode_t perm = (d->mode ? d->mode : 0666) & 07777;
+	mode_t perm = (d->mode ? d->mode : 0666) & 07777, type = node_type(d->type);
 	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
-	if (in_userns || mknodat(dfd, base, node_type(d->type) | perm, dev) < 0) {
-		if (!in_userns && errno != EPERM)
+	/* A user namespace may make FIFOs, never devices. */
+	bool no_mknod = in_userns && type != S_IFIFO;
+	if (no_mknod || mknodat(dfd, base, type | perm, dev) < 0) {
+		if (!no_mknod && errno != EPERM)
 			return alc_err_set(err, errno, "device %s: mknod", d->path);
-		return bind_host_node(rootfd, d, err); /* no mknod in a user namespace */
+		return bind_host_node(rootfd, d, type, dev, err); /* no mknod in a user namespace */
 	}
 	if (fchmodat(dfd, base, perm, 0) < 0) /* umask trimmed it */
 		return alc_err_set(err, errno, "device %s: chmod %o", d->path, perm);
