@@ -37,7 +37,10 @@ const char *alc_devrule_v1_line(const struct alc_dev_rule *r, char *buf, size_t 
 /* Enforces the spec's device rules on the container's group: the v1
  * devices hierarchy when the host has one, else a BPF program on the v2
  * group. Does nothing without rules. Returns 0 or -errno. Runs in the
- * runtime before the process is placed and released. */
+ * runtime before the process is placed and released. On v1 the kernel
+ * keeps a list, not an order: a deny removes only the exception it names
+ * exactly, so a wildcard deny after specific allows narrows nothing (the
+ * BPF program applies last-match-wins exactly). */
 int alc_devcg_apply(struct alc_cgroup *cg, const struct alc_spec *spec, alc_err *err);
 
 #endif
