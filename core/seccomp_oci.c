@@ -24,6 +24,7 @@
 #define KNOWN_FLAGS                                                                                \
 	(SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW)
 
+#ifdef HAVE_SECCOMP
 /* Returns the action's name when alcove can apply it, or NULL. */
 static const char *action_name(uint32_t a)
 {
@@ -68,6 +69,8 @@ static int check_rule(const struct alc_seccomp_rule *r, size_t i, alc_err *err)
 	}
 	return 0;
 }
+
+#endif
 
 int alc_seccomp_check(const struct alc_seccomp *sc, alc_err *err)
 {
