@@ -117,6 +117,8 @@ static int run_container(struct alc_spec *spec)
 
 int cmd_run(int argc, char **argv)
 {
+	if (cmd_oci_run_wanted(argc, argv))
+		return cmd_oci_run(argc, argv); /* runc's run ID, not run ROOTFS CMD */
 	struct alc_spec spec;
 	struct run_flags f = { 0 };
 	alc_err err = { 0 };

@@ -2,6 +2,7 @@
 #ifndef ALC_CLI_COMMANDS_H
 #define ALC_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,6 +18,17 @@ struct cli_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 	const char *summary;
 };
+
+/* The global flags given before the command (runc's and crun's). */
+struct cli_globals {
+	const char *root;    /* --root: the OCI state root; NULL: /run/alcove */
+	const char *log;     /* --log FILE: errors (and --debug lines) go there too */
+	bool log_json;	     /* --log-format json */
+	bool debug;	     /* --debug */
+	bool systemd_cgroup; /* --systemd-cgroup: refused by the OCI commands */
+};
+
+extern struct cli_globals cli_globals;
 
 /* Returns the command called name, or NULL. */
 const struct cli_command *cli_find(const char *name);
@@ -34,8 +46,28 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_main(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
+int cmd_features(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
+int cmd_spec(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_oci_create(int argc, char **argv);
+int cmd_oci_start(int argc, char **argv);
+int cmd_oci_run(int argc, char **argv);
+/* Whether `alcove run ARGS` is the OCI run (runc's run [OPTIONS] ID): a
+ * global flag came first, an OCI-only flag is given, or the one operand is
+ * no directory. */
+bool cmd_oci_run_wanted(int argc, char **argv);
+int cmd_oci_state(int argc, char **argv);
+int cmd_oci_kill(int argc, char **argv);
+int cmd_oci_delete(int argc, char **argv);
+int cmd_oci_list(int argc, char **argv);
+int cmd_oci_ps(int argc, char **argv);
+int cmd_oci_pause(int argc, char **argv);
+int cmd_oci_resume(int argc, char **argv);
+int cmd_oci_update(int argc, char **argv);
+int cmd_oci_exec(int argc, char **argv);
 
 #endif

@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "pid1.h"
+#include "boot.h"
+#include "run.h"
 
 static int named_init(const char *argv0)
 {
@@ -16,8 +17,13 @@ static int named_init(const char *argv0)
 
 int main(int argc, char **argv)
 {
-	if (getpid() == 1)
-		board_pid1_main();
+	/* The machine's PID 1 is always the init role: the kernel's leftover
+	 * arguments (single, -s, ...) are not commands. PID 1 of a child pid
+	 * namespace runs a command it is given (alcove init [flags], alcove run),
+	 * and the init role without one. */
+	if (getpid() == 1 &&
+	    (init_in_initial_pidns() || named_init(argv[0]) || argc < 2 || !cli_find(argv[1])))
+		init_run(NULL, NULL, 0);
 	if (argc > 0 && named_init(argv[0])) {
 		/* Powering off is PID 1's alone; refuse rather than act. */
 		fputs("alcove: the init role needs PID 1\n", stderr);

@@ -21,7 +21,7 @@ unsigned alc_cg_needed_controllers(const struct alc_resources *res)
 	unsigned m = 0, s = res->set;
 	if (s & (ALC_RES_CPU_QUOTA | ALC_RES_CPU_SHARES | ALC_RES_CPU_BURST))
 		m |= ALC_CTRL_CPU;
-	if (s & (ALC_RES_MEMORY | ALC_RES_MEMORY_HIGH | ALC_RES_MEMORY_SWAP))
+	if (s & (ALC_RES_MEMORY | ALC_RES_MEMORY_HIGH | ALC_RES_MEMORY_SWAP | ALC_RES_MEMORY_LOW))
 		m |= ALC_CTRL_MEMORY;
 	if (s & ALC_RES_PIDS)
 		m |= ALC_CTRL_PIDS;
@@ -116,6 +116,11 @@ static int plan_memory(struct plan *p, const struct alc_resources *r, alc_err *e
 		limit_str(v, sizeof(v), r->memory_high, p->use_v2 ? "max" : "-1");
 		add(p, ALC_H_MEMORY, p->use_v2 ? "memory.high" : "memory.soft_limit_in_bytes", 0,
 		    ALC_CTRL_MEMORY, "memory high", "%s", v);
+	}
+	if (r->set & ALC_RES_MEMORY_LOW) {
+		limit_str(v, sizeof(v), r->memory_low, p->use_v2 ? "max" : "-1");
+		add(p, ALC_H_MEMORY, p->use_v2 ? "memory.low" : "memory.soft_limit_in_bytes", 0,
+		    ALC_CTRL_MEMORY, "memory reservation", "%s", v);
 	}
 	if (!(r->set & ALC_RES_MEMORY_SWAP))
 		return 0;

@@ -239,6 +239,7 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	for (int h = 0; h < ALC_H_COUNT; h++)
 		cg->fd[h] = -1;
 	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
+	cg->all_v1 = o && o->all_v1;
 	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
 	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
 	    rel[0] == '/' || strstr(rel, ".."))
@@ -267,6 +268,8 @@ int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, 
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
 	int r = n < 0 ? n : 0;
 	unsigned want = v1_hierarchies(cg->layout, cg->need);
+	if (cg->all_v1 && cg->layout != ALC_CG_V2)
+		want = ((1u << ALC_H_COUNT) - 1) & ~(1u << ALC_H_V2);
 	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
 		if ((want & (1u << h)) && v1_mounted(cg, (enum alc_hier)h))
 			r = make_group(cg, (enum alc_hier)h, 0, err);
@@ -512,4 +515,49 @@ int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err)
 		}
 	}
 	return first;
+}
+
+int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
+		    alc_err *err)
+{
+	char v2[256], base[256];
+	memset(cg, 0, sizeof(*cg));
+	for (int h = 0; h < ALC_H_COUNT; h++)
+		cg->fd[h] = -1;
+	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
+	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
+	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
+	    rel[0] == '/' || strstr(rel, ".."))
+		return alc_err_setx(err, EINVAL, "invalid cgroup path \"%s\"", rel);
+	cg->layout = alc_cg_detect(cg->root, v2, sizeof(v2));
+	if (cg->layout == ALC_CG_NONE)
+		return alc_err_setx(err, ENODEV, "no cgroup filesystem at %s", cg->root);
+	int found = 0;
+	for (int h = 0; h < ALC_H_COUNT; h++) {
+		bool v2 = h == ALC_H_V2;
+		if ((v2 && cg->layout == ALC_CG_V1) || (!v2 && cg->layout == ALC_CG_V2))
+			continue;
+		hier_root(cg, (enum alc_hier)h, base, sizeof(base));
+		_cleanup_close_ int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (bfd >= 0)
+			cg->fd[h] = openat(bfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		found += cg->fd[h] >= 0;
+	}
+	return found ? 0 : alc_err_setx(err, ENOENT, "cgroup %s does not exist", rel);
+}
+
+int alc_cgroup_update(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err)
+{
+	struct alc_cg_write plan[ALC_CG_MAX_WRITES];
+	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (cg->fd[plan[i].hier] < 0)
+			return alc_err_setx(err, ENOENT, "%s: %s has no %s group", plan[i].what,
+					    cg->rel, alc_hier_name(plan[i].hier));
+	int r = 0;
+	for (int phase = 0; r == 0 && phase < 2; phase++)
+		r = apply_phase(cg, plan, n, phase, cg->writer, err);
+	return r;
 }

@@ -18,6 +18,8 @@ struct alc_cg_opts {
 	const char *root;	   /* "/sys/fs/cgroup" when NULL */
 	bool force_v1;		   /* ignore a v2 tree (test the v1 backend on hybrid) */
 	enum uring_backend writer; /* how the limit batch is written */
+	bool all_v1;		   /* join every mounted v1 hierarchy, as runc does
+				    * (the OCI runtime: clients read stats there) */
 };
 
 struct alc_cgroup {
@@ -26,6 +28,7 @@ struct alc_cgroup {
 	char rel[256];
 	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
 	unsigned need;	     /* ALC_CTRL_* the limits use */
+	bool all_v1;	     /* see alc_cg_opts */
 	enum uring_backend writer;
 };
 
@@ -77,6 +80,16 @@ int alc_cgroup_stats(struct alc_cgroup *cg, struct alc_cg_stats *st);
 /* Kills what is left, removes the group from every hierarchy (and the
  * shared parent when it is empty) and closes the fds; returns 0 or -errno. */
 int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
+
+/* Opens the existing group rel in every hierarchy where it exists (for a
+ * later process: the OCI commands); returns 0, or -ENOENT when it exists
+ * nowhere. */
+int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
+		    alc_err *err);
+
+/* Writes the limits set in res to an existing group, as one batch; returns
+ * 0 or -errno naming the limit at fault. */
+int alc_cgroup_update(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
 
 /* Returns the pids listed in the group's cgroup.procs (caller frees); the
  * count goes to *n. Returns 0 or -errno. */

@@ -55,7 +55,14 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	/* The child sets itself up (mounts, credentials) while the cgroup is
 	 * completed and it is placed in the v1 hierarchies; start waits. */
 	struct alc_cgroup *cg = c->has_cg ? &c->cg : NULL;
-	r = alc_spawn_clone(spec, cg, o->force_fallback, &c->child, err);
+	struct alc_spawn_opts so = { .force_fallback = o->force_fallback,
+				     .park_fd = -1,
+				     .console_fd = -1 };
+	if (o->spawn) {
+		so.park_fd = o->spawn->park_fd;
+		so.console_fd = o->spawn->console_fd;
+	}
+	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
 	if (r == 0 && cg)
@@ -69,11 +76,10 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	/* A process that failed has closed its end: its error message waits. */
 	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0 && r != -EPIPE)
 		alc_err_set(err, -r, "signal the container process");
-	if (r == 0 || r == -EPIPE)
-		r = alc_spawn_wait_ready(&c->child, err);
-	if (r == 0)
+	/* A child that failed its setup said why before it exited. */
+	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
 		return 0;
-	if (c->child.pid > 0)
+	if (c->child.pid > 0) /* wait_ready reaps a child whose setup failed */
 		alc_spawn_abort(&c->child, r);
 	if (cg) {
 		alc_cgroup_destroy(cg, NULL); /* report the first error, not this */

@@ -15,8 +15,9 @@ struct alc_container;
 
 struct alc_runtime_opts {
 	struct alc_cg_opts cg;
-	bool no_cgroup;	     /* rootless without a delegated cgroup */
-	bool force_fallback; /* spawn with clone + cgroup.procs, not clone3 */
+	bool no_cgroup;			    /* rootless without a delegated cgroup */
+	bool force_fallback;		    /* spawn with clone + cgroup.procs, not clone3 */
+	const struct alc_spawn_opts *spawn; /* detached create (OCI); NULL: none */
 	/* The OCI prestart and createRuntime hooks: called once the process
 	 * is in its cgroups with its namespaces and mounts made, before its
 	 * createContainer hooks and pivot_root (only when the spec has such

@@ -14,6 +14,7 @@
 #include "childsec.h"
 #include "clone3.h"
 #include "fileio.h"
+#include "spawn_oci.h"
 
 static int send_msg(int sock, int type)
 {
@@ -107,24 +108,43 @@ int alc_spawn_abort(struct alc_child *child, int r)
 int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
 		    struct alc_child *child, alc_err *err)
 {
-	int sv[2];
+	struct alc_spawn_opts so = { .force_fallback = force_fallback,
+				     .park_fd = -1,
+				     .console_fd = -1 };
+	return alc_spawn_clone_opts(spec, cg, &so, child, err);
+}
+
+int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
+			 const struct alc_spawn_opts *so, struct alc_child *child, alc_err *err)
+{
+	static const struct alc_spawn_opts defaults = { .park_fd = -1, .console_fd = -1 };
+	int sv[2], own_pid_ns;
+	struct alc_spawn_opts local = so ? *so : defaults;
+	so = &local;
 	child->pid = -1;
 	child->sock = -1;
+	int r = alc_spawn_ns_open(spec, &local, &own_pid_ns, err);
+	if (r < 0) {
+		alc_spawn_ns_close(&local, own_pid_ns);
+		return r;
+	}
 	child->exit_code = 125;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		alc_spawn_ns_close(&local, own_pid_ns);
 		return alc_err_set(err, errno, "socketpair");
+	}
 	int v2fd = cg ? alc_cgroup_v2_fd(cg) : -1;
-	pid_t pid = clone_child(v2fd, spec->ns_flags, force_fallback, &child->via_clone3);
+	pid_t pid = clone_child(v2fd, spec->ns_flags, so->force_fallback, &child->via_clone3);
 	if (pid == 0) {
 		close(sv[0]);
-		alc_spawn_child_main(spec, sv[1]);
+		alc_spawn_child_main(spec, so, sv[1]);
 	}
 	close(sv[1]);
+	alc_spawn_ns_close(&local, own_pid_ns);
 	child->sock = sv[0];
 	if (pid < 0)
 		return alc_spawn_abort(child, alc_err_set(err, -pid, "clone"));
 	child->pid = pid;
-	int r = 0;
 	if (spec->ns_flags & CLONE_NEWUSER)
 		r = write_maps(pid, spec, err);
 	r = r ?: alc_childsec_parent(spec, pid, err);

@@ -20,6 +20,25 @@ struct alc_child {
 	int exit_code;	 /* when spawn failed in the child: 125, 126 or 127 */
 };
 
+/* What a detached create (the OCI runtime) adds to a spawn. */
+struct alc_spawn_opts {
+	bool force_fallback;
+	int park_fd;	/* O_PATH fd of an exec FIFO, or -1. Set: the process
+			 * outlives its parent (no death signal) and, once READY,
+			 * parks by opening the FIFO for writing; a reader (start)
+			 * lets it exec. */
+	int console_fd; /* connected console socket, or -1: with spec->terminal
+			 * the pty master is sent there */
+	/* Filled by the spawn itself: the namespaces spec->ns_join names. */
+	int ns_fd[8], ns_type[8];
+	unsigned n_ns;
+};
+
+/* Like alc_spawn_clone, with the detached-create options (so may be NULL
+ * for the defaults); returns 0 or -errno. */
+int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
+			 const struct alc_spawn_opts *so, struct alc_child *child, alc_err *err);
+
 /* Clones the container process into cg's v2 group (cg may have none, or be
  * NULL for no cgroup; force_fallback skips clone3), writes its id maps and
  * lets it set itself up; it parks before exec. Returns 0 or -errno. */
@@ -53,7 +72,8 @@ int alc_spawn_abort(struct alc_child *child, int r);
 int alc_spawn_start(struct alc_child *child, alc_err *err);
 
 /* Runs in the child after clone: never returns (exec or _exit). */
-void alc_spawn_child_main(const struct alc_spec *spec, int sock) __attribute__((noreturn));
+void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sock)
+	__attribute__((noreturn));
 
 /* Handshake messages. */
 enum alc_spawn_msg_type {

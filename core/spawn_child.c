@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "rootfs.h"
 #include "spawn.h"
+#include "spawn_oci.h"
 
 extern char **environ;
 
@@ -141,17 +142,24 @@ static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *c
 	return 0;
 }
 
-void alc_spawn_child_main(const struct alc_spec *spec, int sock)
+int alc_spawn_child_credentials(const struct alc_spec *spec, alc_err *err)
+{
+	struct alc_childsec cs = { 0 }; /* exec'd at once: nothing to free */
+	return setup_credentials(spec, &cs, err) ?: alc_childsec_final(spec, &cs, err);
+}
+
+void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sock)
 {
 	alc_err err = { 0 };
 	struct alc_childsec cs = { 0 };
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (so->park_fd < 0)		       /* a detached create outlives alcove create */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (setup_inside(spec, &cs, &err) < 0)
+	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &cs, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg prepared = { .type = ALC_MSG_PREPARED };
 	if (alc_spawn_reports_prepared(spec) &&
@@ -159,21 +167,29 @@ void alc_spawn_child_main(const struct alc_spec *spec, int sock)
 		_exit(125);
 	if (wait_for(sock, ALC_MSG_PLACED) < 0)
 		_exit(125);
-	if (setup_root(spec, &cs, &err) < 0 || setup_credentials(spec, &cs, &err) < 0)
+	if (setup_root(spec, &cs, &err) < 0 || setup_credentials(spec, &cs, &err) < 0 ||
+	    alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
-	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
-	    wait_for(sock, ALC_MSG_START) < 0)
+	if (so->park_fd >= 0) /* detached create: start comes through the FIFO */
+		alc_spawn_park(spec, so->park_fd, sock);
+	else if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
+		 wait_for(sock, ALC_MSG_START) < 0)
 		_exit(125);
 	if (oci_hooks_run_in_container(spec, ALC_HOOK_START_CONTAINER, cs.host_pid, &err) < 0 ||
-	    alc_childsec_final(spec, &cs, &err) < 0)
+	    alc_childsec_final(spec, &cs, &err) < 0) {
+		if (so->park_fd >= 0)
+			dprintf(2, "alcove: %s\n", err.msg); /* no parent left to tell */
 		fail(sock, &err);
+	}
 	environ = spec->process.env;
 	execvp(spec->process.args[0], spec->process.args);
 	int e = errno;
 	char text[400];
 	snprintf(text, sizeof(text), "exec %s: %s", spec->process.args[0], strerror(e));
 	int code = e == ENOENT || e == ENOTDIR ? 127 : 126;
+	if (so->park_fd >= 0)
+		dprintf(2, "alcove: %s\n", text); /* no parent left to tell */
 	report(sock, code, e, text);
 	_exit(code);
 }

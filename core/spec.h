@@ -21,7 +21,9 @@ enum alc_cap_set {
 
 struct alc_mount {
 	char *source, *target, *type, *data;
-	unsigned long flags; /* MS_*; MS_BIND for bind mounts */
+	unsigned long flags;	   /* MS_*; MS_BIND for bind mounts */
+	unsigned long propagation; /* MS_PRIVATE/SLAVE/SHARED/UNBINDABLE [|MS_REC]; 0: none */
+	bool tmpcopyup;		   /* tmpfs: copy what was under the target into it */
 };
 
 struct alc_idmap {
@@ -54,6 +56,7 @@ enum alc_res_bit {
 	ALC_RES_CPUSET_CPUS = 1u << 7,
 	ALC_RES_CPUSET_MEMS = 1u << 8,
 	ALC_RES_IO = 1u << 9,
+	ALC_RES_MEMORY_LOW = 1u << 10,
 };
 
 /* OCI linux.resources semantics: -1 means unlimited ("max"). */
@@ -66,6 +69,7 @@ struct alc_resources {
 	int64_t memory;	     /* bytes */
 	int64_t memory_high; /* bytes; v1: soft limit */
 	int64_t memory_swap; /* memory + swap, bytes (OCI) */
+	int64_t memory_low;  /* OCI reservation: v2 memory.low, v1 soft limit */
 	int64_t pids;
 	char *cpuset_cpus, *cpuset_mems;
 	struct alc_throttle *io;
@@ -149,6 +153,15 @@ struct alc_process {
 	size_t n_rlimits;
 	bool no_new_privs;
 	unsigned preserve_fds; /* fds 3 .. 3+n-1 are passed on */
+	bool has_umask;
+	mode_t umask; /* process.user.umask */
+};
+
+/* An existing namespace to join with setns (OCI linux.namespaces[].path);
+ * its CLONE_NEW* type is then not in ns_flags. */
+struct alc_nsjoin {
+	int type; /* one CLONE_NEW* flag */
+	char *path;
 };
 
 struct alc_spec {
@@ -186,8 +199,14 @@ struct alc_spec {
 	bool terminal;				/* process.terminal: a pty on stdio */
 	struct alc_hook *hooks[ALC_HOOK_PHASES];
 	size_t n_hooks[ALC_HOOK_PHASES];
-	char *annotations_json; /* the raw annotations object, for state */
-	char *bundle;		/* the OCI bundle, for the state in-container hooks read */
+	char *annotations_json;			/* the raw annotations object, for state */
+	unsigned console_width, console_height; /* process.consoleSize; 0: not given */
+	struct alc_nsjoin *ns_join;		/* namespaces joined, not created */
+	size_t n_ns_join;
+	char *domainname;
+	char *mount_label;		  /* linux.mountLabel (SELinux context for mounts) */
+	unsigned long rootfs_propagation; /* linux.rootfsPropagation (MS_*); 0: default */
+	char *bundle; /* the OCI bundle, for the state in-container hooks read */
 };
 
 /* Fills spec with the OCI default template: pid, mount, uts, ipc and net

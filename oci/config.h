@@ -8,18 +8,21 @@
 #include "spec.h"
 
 /* Reads BUNDLE/config.json into spec (root.path made absolute against the
- * bundle); returns 0, or -ENOENT/-EINVAL/-errno with err naming the file
- * and JSON path. On error spec is left freed. */
+ * bundle's real path); returns 0, or -ENOENT/-EINVAL/-errno with err naming
+ * the file and JSON path ("BUNDLE/config.json: .root.path: missing"). On
+ * error spec is left freed. Include it as "oci/config.h" (sched/ has a
+ * config.h too). */
 int oci_config_load(const char *bundle, struct alc_spec *spec, alc_err *err);
 
 /* Parses config.json text (source names it in messages) into spec;
  * returns 0 or -EINVAL. Pure: no filesystem access. */
 int oci_config_parse(const char *text, const char *source, struct alc_spec *spec, alc_err *err);
 
-/* Parses an OCI process object (exec -p process.json) into spec->process
- * and spec->terminal, replacing what was there; returns 0 or -EINVAL. */
-int oci_process_parse(const char *text, const char *source, struct alc_spec *spec,
-		      alc_err *err);
+/* Parses an OCI process object (exec -p process.json) into spec->process,
+ * terminal and console size, replacing what was there (oomScoreAdj,
+ * apparmorProfile and selinuxLabel only when given); returns 0 or -EINVAL
+ * with spec untouched. */
+int oci_process_parse(const char *text, const char *source, struct alc_spec *spec, alc_err *err);
 
 /* Renders the default config.json that `alcove spec` writes (rootless:
  * user namespace with the caller's id mapped, no network namespace);

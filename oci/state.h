@@ -20,12 +20,12 @@ enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPE
 struct oci_state {
 	char id[OCI_ID_MAX + 1];
 	enum oci_status status;
-	pid_t pid;	    /* the container's init, in the runtime's pid namespace */
-	uint64_t pid_start; /* its /proc/PID/stat start time: guards against pid reuse */
-	char *bundle;	    /* absolute */
-	char *rootfs;	    /* absolute */
-	char *cgroup_path;  /* relative to each hierarchy's root; NULL: none */
-	char *created;	    /* RFC 3339, UTC */
+	pid_t pid;		/* the container's init, in the runtime's pid namespace */
+	uint64_t pid_start;	/* its /proc/PID/stat start time: guards against pid reuse */
+	char *bundle;		/* absolute */
+	char *rootfs;		/* absolute */
+	char *cgroup_path;	/* relative to each hierarchy's root; NULL: none */
+	char *created;		/* RFC 3339, UTC */
 	char *annotations_json; /* raw object, or NULL */
 	char *config_json;	/* path of the config.json used at create, for exec and hooks */
 };

@@ -337,6 +337,12 @@ t_limits() {
   check "a missing rootfs exits 125 with one line" "rc=$rc $(cat "$T/err")" \
     sh -c "[ $rc -eq 125 ] && [ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'rootfs $T/missing' '$T/err'"
 
+  run --name setupfail -v /tmp:/bin/busybox/x "$RFS" true 2>"$T/err"
+  rc=$?
+  left=$(find $CG -maxdepth 3 -name setupfail 2>/dev/null)
+  check "a setup failure inside the container exits 125 and removes its cgroup" "rc=$rc left='$left'" \
+    sh -c "[ $rc -eq 125 ] && [ -z '$left' ] && grep -q 'Not a directory' '$T/err'"
+
   if [ "$LAYOUT" = hybrid ]; then
     ALCOVE_CGROUP=v1 "$ALCOVE" run --name v1only --memory 48M --pids 9 "$RFS" sh -c 'sleep 2' &
     apid=$!

@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# Host tier: alcove as an OCI runtime, driven the way containerd's shim and
+# podman's conmon drive it (create/start/state/kill/delete, run, exec, ps,
+# list, pause/resume, update, the console socket, --preserve-fds), and bad
+# input that must leave nothing behind. Root; prints TAP.
+#   tests/oci/lifecycle.sh BINARY [LABEL]
+set -u
+bin=$(realpath "$1")
+label=${2:-$(basename "$bin")}
+here=$(cd "$(dirname "$0")" && pwd)
+TAP_NAME="oci-lifecycle[$label]"
+# shellcheck source=../lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=../lib/bundle.sh
+. "$here/../lib/bundle.sh"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "1..0 # SKIP needs root"
+  exit 0
+fi
+tmp=$(mktemp -d /tmp/oci-lifecycle.XXXXXX)
+root=$tmp/root
+cgp=oci-lifecycle-$$ # every cgroup of this run lives under it
+A() { "$bin" --root "$root" "$@"; }
+
+cleanup() {
+  for id in $(A list -q 2>/dev/null); do A delete --force "$id" >/dev/null 2>&1; done
+  for h in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/*/; do
+    [ -d "$h/$cgp" ] && find "$h/$cgp" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
+  pkill -KILL -f "$tmp/" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# poll SECONDS COMMAND...: true once COMMAND succeeds within the deadline.
+poll() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ $SECONDS -ge $end ] && return 1
+    sleep 0.05
+  done
+}
+
+# mkb NAME ARG...: a bundle $tmp/NAME whose cgroup is $cgp/NAME.
+mkb() {
+  local name=$1
+  shift
+  bundle_make "$tmp/$name" "$@" || return 1
+  jq --arg p "/$cgp/$name" '.linux.cgroupsPath = $p' "$tmp/$name/config.json" >"$tmp/$name/c" &&
+    mv "$tmp/$name/c" "$tmp/$name/config.json"
+}
+edit() { jq "$2" "$tmp/$1/config.json" >"$tmp/$1/c" && mv "$tmp/$1/c" "$tmp/$1/config.json"; }
+
+# cgdir NAME [CTRL]: the container's group (v2, or a v1 controller's).
+cgdir() {
+  if [ -d /sys/fs/cgroup/unified ]; then
+    [ -n "${2:-}" ] && echo "/sys/fs/cgroup/$2/$cgp/$1" || echo "/sys/fs/cgroup/unified/$cgp/$1"
+  else
+    echo "/sys/fs/cgroup/$cgp/$1"
+  fi
+}
+hybrid() { [ -d /sys/fs/cgroup/unified ]; }
+status_of() { A state "$1" 2>/dev/null | jq -r .status; }
+pid_of() { A state "$1" 2>/dev/null | jq -r .pid; }
+# run_cmd ARGS...: sets rc, out, err (and lines: stderr line count).
+run_cmd() {
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  out=$(cat "$tmp/out")
+  err=$(cat "$tmp/err")
+  lines=$(wc -l <"$tmp/err")
+}
+# left NAME: prints what a failed or deleted container left behind.
+left() {
+  local what=""
+  [ -e "$root/$1" ] && what="$what state-dir"
+  for d in /sys/fs/cgroup/unified/$cgp/$1 /sys/fs/cgroup/*/$cgp/$1; do
+    [ -d "$d" ] && what="$what cgroup:$d"
+  done
+  pgrep -f "$tmp/$1( |$)" >/dev/null && what="$what process"
+  grep -q "$tmp/$1/" /proc/self/mountinfo && what="$what mount"
+  echo "$what"
+}
+
+# --- create parks the process; start releases it ----------------------------
+mkb c1 sh -c 'echo started >/tmp/marker; exec sleep 1000'
+start_ns=$(date +%s%N)
+A create --bundle "$tmp/c1" --pid-file "$tmp/c1.pid" c1 </dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+ms=$((($(date +%s%N) - start_ns) / 1000000))
+pid=$(cat "$tmp/c1.pid" 2>/dev/null)
+[ "$rc" -eq 0 ] && [ -n "$pid" ] && [ "$(pid_of c1)" = "$pid" ] && [ "$ms" -lt 5000 ]
+report $? "create returns promptly (${ms} ms) with the pid file written" "rc=$rc pid=$pid $(cat "$tmp/err")"
+[ "$(status_of c1)" = created ] && [ ! -e "$tmp/c1/rootfs/tmp/marker" ] && kill -0 "$pid" 2>/dev/null
+report $? "state says created, the process is alive and the command has not run"
+A list | grep -qE "^c1 +$pid +created" && A list --format json | jq -e '.[] | select(.id == "c1" and .status == "created")' >/dev/null
+report $? "list (table and --format json) shows the created container"
+A start c1 && poll 5 test -e "$tmp/c1/rootfs/tmp/marker" && [ "$(status_of c1)" = running ]
+report $? "start runs the command; state says running"
+A state c1 | jq -e '.ociVersion and .id == "c1" and (.pid > 0) and (.bundle | startswith("/"))' >/dev/null
+report $? "state is the runtime-spec state object"
+run_cmd A start c1
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *'"c1" is running'* ]]
+report $? "start twice fails with a one-line error" "rc=$rc err=$err"
+grep -q "^1:.*/$cgp/c1\|^0::/$cgp/c1$" "/proc/$pid/cgroup"
+report $? "the process runs in the cgroup from linux.cgroupsPath" "$(cat "/proc/$pid/cgroup" 2>&1 | tr '\n' ' ')"
+if hybrid; then
+  grep -q "cpuacct:/$cgp/c1$" "/proc/$pid/cgroup" && grep -q "freezer:/$cgp/c1$" "/proc/$pid/cgroup"
+  report $? "on hybrid it joins every v1 hierarchy, as runc (containerd reads stats there)" "$(tr '\n' ' ' <"/proc/$pid/cgroup")"
+fi
+
+# --- ps, exec ------------------------------------------------------------------
+run_cmd A ps --format=json c1
+echo "$out" | jq -e --argjson p "$pid" 'index($p) != null' >/dev/null
+report $? "ps --format=json lists the init's pid" "out=$out"
+run_cmd A ps c1
+[ "$(echo "$out" | head -1)" = PID ] && echo "$out" | grep -qx "$pid"
+report $? "ps prints a PID table"
+run_cmd A exec c1 sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/self/cgroup; exit 7'
+[ "$rc" -eq 7 ] && [[ $out == "sleep 1000 "* ]] && echo "$out" | grep -q "/$cgp/c1"
+report $? "exec runs in the container (pid 1 is its init, same cgroup); its exit status propagates" "rc=$rc out=$out err=$err"
+run_cmd A exec --env FOO=bar --cwd /tmp c1 sh -c 'echo "$FOO $(pwd) $(id -u)"'
+[ "$rc" -eq 0 ] && [ "$out" = "bar /tmp 0" ]
+report $? "exec --env and --cwd reach the process" "out=$out err=$err"
+run_cmd A exec --user 1000:1000 c1 sh -c 'id -u; id -g; grep CapEff /proc/self/status'
+[ "$rc" -eq 0 ] && [ "$(echo "$out" | sed -n 1p)" = 1000 ] && [ "$(echo "$out" | sed -n 2p)" = 1000 ] &&
+  [[ $out == *"CapEff:	0000000000000000"* ]]
+report $? "exec --user runs as that user, without capabilities" "out=$out err=$err"
+cat >"$tmp/proc.json" <<'JSON'
+{ "args": ["sh", "-c", "echo from-process-json; exit 3"], "env": ["PATH=/bin"], "cwd": "/",
+  "user": {"uid": 0, "gid": 0} }
+JSON
+run_cmd A exec --process "$tmp/proc.json" c1
+[ "$rc" -eq 3 ] && [ "$out" = from-process-json ]
+report $? "exec --process FILE runs that process" "rc=$rc out=$out err=$err"
+run_cmd A exec --detach --pid-file "$tmp/ex.pid" c1 sleep 300
+epid=$(cat "$tmp/ex.pid" 2>/dev/null)
+[ "$rc" -eq 0 ] && [ -n "$epid" ] && A ps --format json c1 | jq -e --argjson p "$epid" 'index($p) != null' >/dev/null
+report $? "exec --detach --pid-file leaves the process in the container's cgroup" "rc=$rc epid=$epid err=$err"
+run_cmd A exec c1 /no/such/thing
+[ "$rc" -eq 127 ] && [ "$lines" -eq 1 ] && [[ $err == *"/no/such/thing"* ]]
+report $? "exec of a missing command exits 127 with a one-line error" "rc=$rc err=$err"
+
+# --- pause / resume ---------------------------------------------------------------
+A pause c1 && [ "$(cat "$(cgdir c1)/cgroup.freeze")" = 1 ] && grep -q "frozen 1" "$(cgdir c1)/cgroup.events" &&
+  [ "$(status_of c1)" = paused ]
+report $? "pause freezes the cgroup (cgroup.events frozen 1); state says paused"
+run_cmd A pause c1
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ]
+report $? "pause of a paused container fails clearly" "err=$err"
+A resume c1 && grep -q "frozen 0" "$(cgdir c1)/cgroup.events" && [ "$(status_of c1)" = running ]
+report $? "resume thaws it; state says running"
+
+# --- update -------------------------------------------------------------------------
+A update --memory 96M --pids-limit 20 --cpu-quota 20000 --cpu-period 100000 c1
+rc=$?
+if hybrid; then
+  mem=$(cat "$(cgdir c1 memory)/memory.limit_in_bytes") pids=$(cat "$(cgdir c1 pids)/pids.max")
+  cpu=$(cat "$(cgdir c1 cpu)/cpu.cfs_quota_us")
+else
+  mem=$(cat "$(cgdir c1)/memory.max") pids=$(cat "$(cgdir c1)/pids.max")
+  cpu=$(cut -d' ' -f1 "$(cgdir c1)/cpu.max")
+fi
+[ "$rc" -eq 0 ] && [ "$mem" = $((96 << 20)) ] && [ "$pids" = 20 ] && [ "$cpu" = 20000 ]
+report $? "update flags change memory, pids and cpu in the cgroup" "rc=$rc mem=$mem pids=$pids cpu=$cpu"
+echo '{"memory": {"limit": 50331648}, "pids": {"limit": 33}}' | A update --resources - c1
+rc=$?
+if hybrid; then
+  mem=$(cat "$(cgdir c1 memory)/memory.limit_in_bytes") pids=$(cat "$(cgdir c1 pids)/pids.max")
+else
+  mem=$(cat "$(cgdir c1)/memory.max") pids=$(cat "$(cgdir c1)/pids.max")
+fi
+[ "$rc" -eq 0 ] && [ "$mem" = 50331648 ] && [ "$pids" = 33 ]
+report $? "update --resources - reads linux.resources from stdin" "rc=$rc mem=$mem pids=$pids"
+run_cmd A update --resources - c1 <<<'{"memory": {"limit": "lots"}}'
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *memory* ]]
+report $? "update with a bad resources object names the field" "err=$err"
+
+# --- kill, delete --------------------------------------------------------------------
+run_cmd A delete c1
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *"--force"* ]] && [ "$(status_of c1)" = running ]
+report $? "delete of a running container without --force is refused, one line" "rc=$rc err=$err"
+A kill c1 KILL && poll 5 sh -c "[ \"\$($bin --root $root state c1 | jq -r .status)\" = stopped ]"
+report $? "kill c1 KILL stops it; state says stopped"
+run_cmd A kill c1 TERM
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *stopped* ]]
+report $? "kill of a stopped container fails clearly" "err=$err"
+A delete c1 && [ -z "$(left c1)" ]
+report $? "delete of a stopped container leaves no state dir, cgroup or process" "left:$(left c1)"
+
+mkb k1 sh -c 'trap "echo term >/tmp/got; exit 3" TERM; while :; do sleep 0.05; done'
+A run --detach --bundle "$tmp/k1" k1 </dev/null >/dev/null 2>&1 && [ "$(status_of k1)" = running ]
+report $? "run --detach leaves it running"
+ok=0
+for s in TERM SIGTERM 15; do
+  rm -f "$tmp/k1/rootfs/tmp/got"
+  [ "$s" = 15 ] && break
+  A exec k1 true # the trap is set once sh runs its loop
+  A kill k1 "$s" || ok=1
+  poll 5 test -e "$tmp/k1/rootfs/tmp/got" || ok=1
+  poll 5 sh -c "[ \"\$($bin --root $root state k1 | jq -r .status)\" = stopped ]" || ok=1
+  A delete k1
+  A run --detach --bundle "$tmp/k1" k1 </dev/null >/dev/null 2>&1 || ok=1
+done
+[ $ok -eq 0 ]
+report $? "kill takes TERM and SIGTERM (the init's trap sees it)"
+A exec --detach k1 sleep 100 && A exec --detach k1 sleep 100 && A kill --all k1 9 &&
+  poll 5 sh -c "[ -z \"\$(cat $(cgdir k1)/cgroup.procs)\" ]"
+report $? "kill --all 9 signals every process of the cgroup"
+A delete --force k1 >/dev/null 2>&1
+
+mkb d1 sleep 1000
+A run -d --bundle "$tmp/d1" d1 </dev/null >/dev/null 2>&1
+dpid=$(pid_of d1)
+A exec -d d1 sleep 1000
+gone() { ! grep -qv '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; } # exited (a zombie at most)
+A delete --force d1 && [ -z "$(left d1)" ] && poll 5 gone "$dpid"
+report $? "delete --force of a running container kills it and removes everything" "left:$(left d1)"
+run_cmd A delete --force d1
+[ "$rc" -eq 0 ]
+report $? "delete --force of a container already gone succeeds (as runc)" "rc=$rc err=$err"
+
+# A recycled pid: the state names a live process that is not the container's.
+mkb u1 sleep 1000
+A run -d --bundle "$tmp/u1" u1 </dev/null >/dev/null 2>&1
+A kill u1 KILL
+poll 5 sh -c "[ \"\$($bin --root $root state u1 | jq -r .status)\" = stopped ]"
+sleep 300 &
+victim=$!
+jq --argjson p "$victim" '.pid = $p' "$root/u1/state.json" >"$tmp/s" && mv "$tmp/s" "$root/u1/state.json"
+run_cmd A kill u1 KILL
+[ "$(status_of u1)" = stopped ] && [ "$rc" -eq 1 ] && A delete u1 && kill -0 "$victim"
+report $? "a recycled pid (start time differs) counts as stopped; kill and delete leave it alone" "rc=$rc err=$err"
+kill "$victim"
+
+# A create killed half-way leaves state "creating" with the cgroup path:
+# delete still removes the group and whatever runs in it.
+mkdir -p "$root/h1" "$(cgdir h1)"
+echo "{\"id\": \"h1\", \"status\": \"creating\", \"pid\": 0, \"cgroup_path\": \"$cgp/h1\"}" >"$root/h1/state.json"
+orphan=$(sh -c 'sleep 300 >/dev/null 2>&1 & echo $!') # not our job: no "Killed" notice
+echo "$orphan" >"$(cgdir h1)/cgroup.procs"
+[ "$(status_of h1)" = creating ] && A delete h1 && [ -z "$(left h1)" ] && poll 5 gone "$orphan"
+report $? "delete of a create that died half-way (state creating) removes its cgroup and process" "left:$(left h1)"
+
+# --- run in the foreground --------------------------------------------------------------
+mkb r1 sh -c 'echo out-$((6*7)); exit 9'
+run_cmd A run --bundle "$tmp/r1" r1
+[ "$rc" -eq 9 ] && [ "$out" = out-42 ] && [ -z "$(left r1)" ]
+report $? "run waits, passes stdio through, exits with the status and deletes" "rc=$rc out=$out left:$(left r1)"
+
+# --- races ------------------------------------------------------------------------------
+mkb x1 sleep 1000
+A create --bundle "$tmp/x1" x1 </dev/null >"$tmp/x1.a" 2>&1 &
+A create --bundle "$tmp/x1" x1 </dev/null >"$tmp/x1.b" 2>&1 &
+wait %1; ra=$?
+wait %2; rb=$?
+[ $((ra == 0)) -ne $((rb == 0)) ] && grep -qh "already" "$tmp/x1.a" "$tmp/x1.b" && [ "$(status_of x1)" = created ] &&
+  [ "$(A ps --format json x1 | jq length)" = 1 ]
+report $? "two concurrent creates of one id: exactly one succeeds" "ra=$ra rb=$rb $(cat "$tmp/x1.a" "$tmp/x1.b")"
+A start x1
+A delete --force x1 >"$tmp/race.d" 2>&1 &
+A kill x1 KILL >"$tmp/race.k" 2>&1 &
+wait %1; rd=$?
+wait %2; rk=$?
+[ "$rd" -eq 0 ] && { [ "$rk" -eq 0 ] || grep -q "does not exist\|stopped" "$tmp/race.k"; } && [ -z "$(left x1)" ]
+report $? "kill racing delete --force: both end cleanly, nothing left" "rd=$rd rk=$rk $(cat "$tmp/race.k") left:$(left x1)"
+
+# --- bad input: one line, non-zero, nothing left -----------------------------------------
+bad() { # bad DESC PATTERN NAME ARGS...
+  local desc=$1 pat=$2 name=$3
+  shift 3
+  run_cmd A "$@"
+  local l
+  l=$(left "$name")
+  [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err =~ $pat ]] && [ -z "$l" ]
+  report $? "$desc: one-line error, exit $rc, nothing left" "rc=$rc err=$err left:$l"
+}
+mkb j1 true
+echo '{ "ociVersion": "1.0.2", "process": ' >"$tmp/j1/config.json"
+bad "malformed config.json" "config.json" j1 create --bundle "$tmp/j1" j1
+mkb j2 true
+edit j2 'del(.root)'
+bad "config without root.path" "root" j2 create --bundle "$tmp/j2" j2
+mkb j3 true
+bad "id ../x" "invalid container id" j3 create --bundle "$tmp/j3" ../x
+bad "empty id" "empty" j3 create --bundle "$tmp/j3" ""
+bad "over-long id" "longer than" j3 create --bundle "$tmp/j3" "$(printf 'a%.0s' {1..200})"
+bad "missing bundle" "bundle" j3 create --bundle "$tmp/none" j3
+mkb j4 /bin/nonexistent
+bad "a command missing in the rootfs" "nonexistent" j4 create --bundle "$tmp/j4" j4
+mkb j5 sleep 100
+edit j5 '.process.terminal = true'
+bad "terminal without --console-socket" "console-socket" j5 create --bundle "$tmp/j5" j5
+mkb dup sleep 1000
+A create --bundle "$tmp/dup" dup </dev/null >/dev/null 2>&1
+run_cmd A create --bundle "$tmp/dup" dup
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *already* ]] && [ "$(status_of dup)" = created ]
+report $? "create of a duplicate id fails, the first is untouched" "rc=$rc err=$err"
+A delete dup && [ -z "$(left dup)" ]
+report $? "delete of a created container removes it and its parked process" "left:$(left dup)"
+run_cmd A start nosuch
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *"does not exist"* ]]
+report $? "start of an unknown id fails clearly" "err=$err"
+run_cmd A kill c1 NOSIG
+[ "$rc" -eq 1 ] && [[ $err == *"unknown signal"* ]]
+report $? "kill with an unknown signal name fails clearly" "err=$err"
+run_cmd A create --frobnicate x
+[ "$rc" -eq 2 ] && [[ $err == *"unknown option --frobnicate"* ]]
+report $? "an unknown flag is a usage error (exit 2)" "rc=$rc err=$err"
+run_cmd "$bin" --root "$root" --log "$tmp/log.json" --log-format json start nosuch
+tail -1 "$tmp/log.json" 2>/dev/null | jq -e '.level == "error" and (.msg | contains("nosuch")) and .time' >/dev/null
+report $? "--log-format json appends {level,msg,time} lines (containerd reads them)" "$(cat "$tmp/log.json" 2>&1)"
+run_cmd "$bin" --root="$root" --systemd-cgroup list
+[ "$rc" -eq 1 ] && [[ $err == *systemd* ]]
+report $? "--systemd-cgroup is refused with a clear error" "rc=$rc err=$err"
+
+# --- console socket -----------------------------------------------------------------------
+mkb t1 sh
+edit t1 '.process.terminal = true'
+python3 "$here/console_recv.py" "$tmp/console.sock" 'echo tty-$((6*7)) >/tmp/tty; tty >/tmp/ttyname; exit' \
+  >"$tmp/console.out" 2>&1 &
+recv=$!
+poll 5 test -S "$tmp/console.sock"
+A run -d --console-socket "$tmp/console.sock" --bundle "$tmp/t1" t1 </dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+wait $recv
+rr=$?
+[ "$rc" -eq 0 ] && [ "$rr" -eq 0 ] && poll 5 test -s "$tmp/t1/rootfs/tmp/tty" &&
+  [ "$(cat "$tmp/t1/rootfs/tmp/tty")" = tty-42 ] && grep -q '^/dev/pts/' "$tmp/t1/rootfs/tmp/ttyname"
+report $? "--console-socket receives the pty master; typed commands run on the container's tty" \
+  "rc=$rc rr=$rr $(cat "$tmp/err" "$tmp/console.out")"
+A delete --force t1 >/dev/null 2>&1
+
+mkb e1 sleep 1000
+A run -d --bundle "$tmp/e1" e1 </dev/null >/dev/null 2>&1
+python3 "$here/console_recv.py" "$tmp/exec.sock" 'tty >/tmp/exectty; exit 4' >"$tmp/console.out" 2>&1 &
+recv=$!
+poll 5 test -S "$tmp/exec.sock"
+A exec -d -t --console-socket "$tmp/exec.sock" e1 sh </dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+wait $recv
+rr=$?
+[ "$rc" -eq 0 ] && [ "$rr" -eq 0 ] && poll 5 test -s "$tmp/e1/rootfs/tmp/exectty" &&
+  grep -q '^/dev/pts/' "$tmp/e1/rootfs/tmp/exectty"
+report $? "exec -t --console-socket: the process's tty master reaches the socket" \
+  "rc=$rc rr=$rr $(cat "$tmp/err" "$tmp/console.out")"
+run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo ex-$((6*7)); exit 6\n' -- "$bin" --root "$root" exec -t e1 sh
+[ "$rc" -eq 6 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *ex-42* ]]
+report $? "exec -t in the foreground proxies our terminal; the status propagates" "rc=$rc out=$out"
+A delete --force e1 >/dev/null 2>&1
+mkb t2 sh
+edit t2 '.process.terminal = true'
+run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo run-$((6*7)); exit 5\n' -- "$bin" --root "$root" run --bundle "$tmp/t2" t2
+[ "$rc" -eq 5 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *run-42* ]] && [ -z "$(left t2)" ]
+report $? "run of a terminal container in the foreground proxies our terminal" "rc=$rc out=$out left:$(left t2)"
+
+mkb g1 sh -c 'ls /sys/fs/cgroup | tr "\n" " "; touch /sys/fs/cgroup/x 2>/dev/null && echo writable; true'
+edit g1 '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+  "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+run_cmd A run --bundle "$tmp/g1" g1
+[ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
+report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
+
+mkb t3 sh
+edit t3 '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+run_cmd python3 "$here/ptyrun.py" 20 $'echo "owner=$(stat -c %u $(tty)) uid=$(id -u)"; exit\n' -- "$bin" --root "$root" run --bundle "$tmp/t3" t3
+[ "$rc" -eq 0 ] && [[ $out == *"owner=1000 uid=1000"* ]]
+report $? "a terminal belongs to the process's user" "rc=$rc out=$out"
+
+# linux.namespaces[].path: the container (and exec) join an existing one.
+unshare --net --uts sh -c 'hostname ns-holder; exec sleep 300' &
+holder=$!
+poll 5 sh -c "[ \"\$(readlink /proc/$holder/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+want=$(readlink "/proc/$holder/ns/net")
+mkb n1 sh -c 'readlink /proc/self/ns/net; exec sleep 1000'
+edit n1 ".linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}]"
+A run -d --bundle "$tmp/n1" n1 </dev/null >"$tmp/n1.out" 2>&1
+run_cmd A exec n1 readlink /proc/self/ns/net
+poll 5 grep -qF "$want" "$tmp/n1.out" && [ "$out" = "$want" ]
+report $? "a namespace path is joined by the container and by exec" "want=$want init=$(cat "$tmp/n1.out") exec=$out err=$err"
+A delete --force n1 >/dev/null 2>&1
+kill "$holder"
+
+# --- preserve-fds and LISTEN_FDS ---------------------------------------------------------
+mkb p1 sh -c 'echo via-fd3 >&3; echo "$LISTEN_FDS:$LISTEN_PID" >&3; [ -e /proc/self/fd/4 ] && echo fd4-open >&3; true'
+run_cmd A run --preserve-fds 1 --bundle "$tmp/p1" p1 3>"$tmp/fd3" 4>"$tmp/fd4"
+[ "$rc" -eq 0 ] && [ "$(head -1 "$tmp/fd3")" = via-fd3 ] && ! grep -q fd4-open "$tmp/fd3"
+report $? "--preserve-fds 1 passes fd 3 and closes fd 4" "rc=$rc fd3=$(cat "$tmp/fd3") err=$err"
+run_cmd env LISTEN_FDS=1 "$bin" --root "$root" run --bundle "$tmp/p1" p1 3>"$tmp/fd3"
+[ "$rc" -eq 0 ] && [ "$(sed -n 2p "$tmp/fd3")" = "1:1" ]
+report $? "LISTEN_FDS passes fd 3 on with LISTEN_FDS=1 LISTEN_PID=1" "rc=$rc fd3=$(cat "$tmp/fd3") err=$err"
+
+[ -z "$(A list -q)" ]
+report $? "no container is left in the state root" "$(A list -q | tr '\n' ' ')"
+echo "1..$n"
+[ "$failed" -eq 0 ]
