@@ -9,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "devices.h"
+#include "seccomp_oci.h"
+
 static int validate(const struct alc_spec *spec, alc_err *err)
 {
 	struct stat st;
@@ -22,7 +25,7 @@ static int validate(const struct alc_spec *spec, alc_err *err)
 		return alc_err_setx(err, EINVAL, "no command given");
 	if (!(spec->ns_flags & CLONE_NEWNS) && spec->n_mounts)
 		return alc_err_setx(err, EINVAL, "volumes need a mount namespace");
-	return 0;
+	return alc_seccomp_check(spec->seccomp, err);
 }
 
 int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
@@ -63,8 +66,15 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
 	if (r == 0 && cg)
+		r = alc_devcg_apply(cg, spec, err);
+	if (r == 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
-	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
+	if (r == 0 && alc_spawn_reports_prepared(spec))
+		r = alc_spawn_wait_prepared(&c->child, err);
+	if (r == 0 && alc_spawn_reports_prepared(spec) && o->runtime_hooks)
+		r = o->runtime_hooks(c, spec, o->runtime_hooks_arg, err);
+	/* A process that failed has closed its end: its error message waits. */
+	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0 && r != -EPIPE)
 		alc_err_set(err, -r, "signal the container process");
 	/* A child that failed its setup said why before it exited. */
 	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
