@@ -390,22 +390,20 @@ def cmd_selftest(args):
     os.makedirs(tmp, exist_ok=True)
     # 0. A bad declaration is refused with file:line, before any boot.
     bad = os.path.join(tmp, "bad-decl.sh")
-    with open(bad, "w") as f:
-        f.write("# vm-arch: x86_64\n# vm-colour: blue\ntrue\n")
-    try:
-        Case(bad)
-        msg = "accepted"
-    except SystemExit as e:
-        msg = str(e)
+
+    def refusal(text):
+        with open(bad, "w") as f:
+            f.write(text)
+        try:
+            Case(bad)
+            return "accepted"
+        except SystemExit as e:
+            return str(e)
+
+    msg = refusal("# vm-arch: x86_64\n# vm-colour: blue\ntrue\n")
     tap.report(msg == f"{bad}:2: unknown declaration vm-colour",
                "harness/unknown case declaration is refused with file:line", msg)
-    with open(bad, "w") as f:
-        f.write("# vm-arch: x86_64\n# vm-expect: x\ntrue\n")
-    try:
-        Case(bad)
-        msg = "accepted"
-    except SystemExit as e:
-        msg = str(e)
+    msg = refusal("# vm-arch: x86_64\n# vm-expect: x\ntrue\n")
     tap.report(msg == f"{bad}: vm-services and vm-expect need vm-init",
                "harness/vm-expect without vm-init is refused", msg)
     with open(bad, "w") as f:

@@ -98,10 +98,17 @@ check orphans/reaped "orphan $orphan gone from /proc" wait_for 15 sh -c "! [ -e 
 echo "init_boot: alcove ctl status:"
 alcove ctl status
 check status/exit-0 "" alcove ctl status >/dev/null
-check status/simple-running "web $(svc_state web), db $(svc_state db)" \
-  sh -c "[ '$(svc_state web)' = running ] && [ '$(svc_state db)' = running ]"
-check status/oneshot-done "setup $(svc_state setup)" state_is setup done exited
-check status/stopped "forkbomb $(svc_state forkbomb)" state_is forkbomb stopped
+check status/ready-fd "web $(svc_state web), db $(svc_state db) (ready = fd:3)" \
+  sh -c "[ '$(svc_state web)' = ready ] && [ '$(svc_state db)' = ready ]"
+check status/simple-running "ticker $(svc_state ticker) (ready = none)" state_is ticker running
+check status/oneshot-exited "setup $(svc_state setup)" state_is setup exited
+check status/stopped-exited "forkbomb $(svc_state forkbomb)" state_is forkbomb exited
+restarts=$(alcove ctl status | awk '$1 == "crashloop" { print $4 }')
+check status/restarts "crashloop RESTARTS $restarts" [ "$restarts" = 4 ]
+check status/columns "header: $(alcove ctl status | head -n 1)" \
+  sh -c 'alcove ctl status | head -n 1 | grep -q "^NAME  *STATE  *PID  *RESTARTS  *CPU  *MEMORY  *CLASS  *QUOTA"'
+wpid=$(alcove ctl status web | sed -n 's/^pid: //p')
+check status/detail-pid "alcove ctl status web: pid $wpid" [ "$wpid" = "$(oldest_pid 'daemon.sh web')" ]
 check status/unknown-service "alcove ctl status nosuch exits 1" \
   sh -c '! alcove ctl status nosuch >/dev/null 2>&1'
 

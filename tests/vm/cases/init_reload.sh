@@ -45,7 +45,7 @@ kill -HUP 1
 check reload/sighup-starts-new "late.conf after kill -HUP 1" wait_for 30 has_event ready late
 check reload/sighup-keeps-running "base still pid $bpid" \
   sh -c "[ '$(oldest_pid 'daemon.sh base')' = '$bpid' ] && ! grep -q ' term base\$' /run/vm-events"
-check reload/status-late "late $(svc_state late)" state_is late running
+check reload/status-late "late $(svc_state late)" state_is late ready
 printf '%s\n' "exec = /bin/sh /svc/daemon.sh late2" >$D/late2.conf
 check reload/ctl-reload-exit-0 "alcove ctl reload" alcove ctl reload
 check reload/ctl-reload-starts-new "late2.conf after alcove ctl reload" wait_for 30 has_event start late2

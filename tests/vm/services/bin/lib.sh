@@ -5,6 +5,7 @@
 #   ALCOVE-VM RESULT ok|fail CASE/CHECK detail     (one per check)
 #   ALCOVE-VM RESULT ok|fail CASE detail           (finish)
 exec >/dev/console 2>&1
+export PATH=/bin:/sbin
 fails=0
 checks=0
 
