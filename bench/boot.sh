@@ -12,9 +12,10 @@
 # forked by the wrapper before the exec waits (inotify) for all five stamps,
 # then reads PID 1's VmRSS/VmHWM and powers off with SIGUSR2.
 #   boot-to-ready = last stamp - t0 (no console or QEMU timing involved)
-# busybox init gets the same kernel filesystems alcove mounts (proc, sysfs,
-# devtmpfs, cgroup2) as ::sysinit lines, then setup (sysinit, waited for)
-# and the daemons (::respawn). alcove reads /etc/alcove/services.d.
+# busybox init gets the same file systems alcove init mounts (proc, sysfs,
+# devtmpfs, devpts, /dev/shm, /run, cgroup2) as ::sysinit lines, then setup
+# (sysinit, waited for) and the daemons (::respawn). alcove reads
+# /etc/alcove/services.d and also gives each service its own cgroup.
 # TCG times are emulated: read the ratio, not the milliseconds.
 # Targets: alcove's RSS < 1 MiB; boot-to-ready no slower than busybox init.
 set -euo pipefail
@@ -41,10 +42,14 @@ for s in $daemons; do
   } >"$stage/alcove/services.d/$s.conf"
 done
 {
-  echo "::sysinit:/bin/mount -t proc proc /proc"
-  echo "::sysinit:/bin/mount -t sysfs sysfs /sys"
-  echo "::sysinit:/bin/mount -t devtmpfs devtmpfs /dev"
-  echo "::sysinit:/bin/mount -t cgroup2 cgroup2 /sys/fs/cgroup"
+  echo "::sysinit:/bin/mount -t proc -o nosuid,nodev,noexec proc /proc"
+  echo "::sysinit:/bin/mount -t sysfs -o nosuid,nodev,noexec sysfs /sys"
+  echo "::sysinit:/bin/mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev"
+  echo "::sysinit:/bin/mkdir -p /dev/pts /dev/shm"
+  echo "::sysinit:/bin/mount -t devpts -o nosuid,noexec,mode=0620,ptmxmode=0666 devpts /dev/pts"
+  echo "::sysinit:/bin/mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm"
+  echo "::sysinit:/bin/mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run"
+  echo "::sysinit:/bin/mount -t cgroup2 -o nosuid,nodev,noexec,nsdelegate cgroup2 /sys/fs/cgroup"
   echo "::sysinit:/bin/svctool oneshot setup"
   for s in $daemons; do echo "::respawn:/bin/svctool ready $s"; done
 } >"$stage/busybox/inittab"
