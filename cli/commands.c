@@ -6,6 +6,8 @@
 
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "probe the running kernel's facilities" },
+	{ "ctl", cmd_ctl, "control alcove init: services, reload, poweroff" },
+	{ "init", cmd_init, "PID 1: boot, supervise services, shut down" },
 	{ "run", cmd_run, "run a command in a container" },
 	{ "sched", cmd_sched, "tune cgroup CPU quotas live from PSI (daemon)" },
 	{ "top", cmd_top, "live view of the groups alcove sched manages" },

@@ -34,6 +34,8 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_main(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
 int cmd_top(int argc, char **argv);

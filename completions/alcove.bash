@@ -7,7 +7,7 @@ _alcove() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "check run sched top --help --version -h -V" -- "$cur"))
+    COMPREPLY=($(compgen -W "check ctl init run sched top --help --version -h -V" -- "$cur"))
     return
   fi
   case ${COMP_WORDS[1]} in
@@ -33,6 +33,27 @@ _alcove() {
         COMPREPLY=($(compgen -W "log status" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "--config --group --mode --writer --budget --batch-budget --socket -h --help" -- "$cur"))
+      fi ;;
+    init)
+      case $prev in
+        --config | --socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --services) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --cgroup) return ;;
+      esac
+      COMPREPLY=($(compgen -W "--config --services --socket --cgroup --probe -h --help" -- "$cur")) ;;
+    ctl)
+      local i=2 sock=()
+      if [ "${COMP_WORDS[2]}" = --socket ]; then i=4 sock=(--socket "${COMP_WORDS[3]}"); fi
+      if [ "$prev" = --socket ]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
+      if [ "$COMP_CWORD" -eq "$i" ]; then
+        local w="status start stop restart log reload poweroff reboot halt"
+        [ "$i" -eq 2 ] && w="$w --socket -h --help"
+        COMPREPLY=($(compgen -W "$w" -- "$cur"))
+      elif [ "$COMP_CWORD" -eq $((i + 1)) ]; then
+        case ${COMP_WORDS[i]} in
+          status | start | stop | restart | log)
+            COMPREPLY=($(compgen -W "$(alcove ctl "${sock[@]}" status 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur")) ;;
+        esac
       fi ;;
     top)
       case $prev in

@@ -21,12 +21,16 @@ check_help=$("$bin" check --help)
 run_help=$("$bin" run --help)
 sched_help=$("$bin" sched --help)
 top_help=$("$bin" top --help)
+init_help=$("$bin" init --help)
+ctl_help=$("$bin" ctl --help)
 commands=$(sed -n '/^Commands:/,/^$/p' <<<"$main_help" | awk 'NR > 1 && NF {print $1}')
 main_flags=$(flags_of <<<"$main_help")
 check_flags=$(flags_of <<<"$check_help")
 run_flags=$(flags_of <<<"$run_help")
 sched_flags=$(flags_of <<<"$sched_help")
 top_flags=$(flags_of <<<"$top_help")
+init_flags=$(flags_of <<<"$init_help")
+ctl_flags=$(flags_of <<<"$ctl_help")
 [ -n "$commands" ] && [ -n "$main_flags" ] && [ -n "$check_flags" ]
 report $? "the help texts list commands and flags" "commands=[$commands] flags=[$main_flags] [$check_flags]"
 
@@ -50,7 +54,15 @@ report $? "alcove-sched(8) documents every sched flag" "missing: $missing"
 missing=$(documented "$top/doc/alcove-top.1.scd" $top_flags)
 [ -n "$top_flags" ] && [ -z "$missing" ]
 report $? "alcove-top(1) documents every top flag" "missing: $missing"
-for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8 alcove-top.1; do
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-init.8.scd" $init_flags)
+[ -n "$init_flags" ] && [ -z "$missing" ]
+report $? "alcove-init(8) documents every init flag" "missing: $missing"
+# shellcheck disable=SC2086
+missing=$(documented "$top/doc/alcove-ctl.1.scd" $ctl_flags)
+[ -n "$ctl_flags" ] && [ -z "$missing" ]
+report $? "alcove-ctl(1) documents every ctl flag" "missing: $missing"
+for page in alcove.1 alcove-check.8 alcove-run.1 alcove-sched.8 alcove-top.1 alcove-init.8 alcove-ctl.1; do
   head -c 200 "$build/doc/$page" 2>/dev/null | grep -q '^\.TH'
   report $? "meson built $page with scdoc" "$build/doc/$page"
 done
@@ -79,6 +91,14 @@ got=$(complete_words alcove top -)
 want=$(printf '%s\n' $top_flags | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "top - completes to exactly top's flags" "got [$got] want [$want]"
+got=$(complete_words alcove init -)
+want=$(printf '%s\n' $init_flags | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "init - completes to exactly init's flags" "got [$got] want [$want]"
+got=$(complete_words alcove ctl "")
+want=$(printf '%s\n' status start stop restart log reload poweroff reboot halt $ctl_flags | sort -u | tr '\n' ' ')
+[ "$got" = "$want" ]
+report $? "ctl completes to its commands and flags" "got [$got] want [$want]"
 got=$(complete_words alcove run --net "")
 [ "$got" = "host none " ]
 report $? "run --net completes to none and host" "got [$got]"

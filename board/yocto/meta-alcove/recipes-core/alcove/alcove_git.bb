@@ -29,3 +29,20 @@ ALTERNATIVE_TARGET[init] = "${bindir}/alcove"
 ALTERNATIVE_PRIORITY[init] = "300"
 RDEPENDS:${PN}-init = "${PN}"
 ALLOW_EMPTY:${PN}-init = "1"
+
+# Example services for alcove init (alcove.service(5)): a oneshot setup, a
+# latency-class sensor loop and a periodic batch job, installed in
+# /etc/alcove/services.d by ${PN}-examples. Images opt in with
+#   IMAGE_INSTALL:append = " alcove-examples"
+SRC_URI += "file://services.d/setup.conf file://services.d/sensor.conf file://services.d/indexer.conf"
+UNPACKDIR ??= "${WORKDIR}"
+
+do_install:append() {
+	install -d ${D}${sysconfdir}/alcove/services.d
+	install -m 0644 ${UNPACKDIR}/services.d/*.conf ${D}${sysconfdir}/alcove/services.d/
+}
+
+PACKAGES =+ "${PN}-examples"
+FILES:${PN}-examples = "${sysconfdir}/alcove/services.d"
+CONFFILES:${PN}-examples = "${sysconfdir}/alcove/services.d/setup.conf ${sysconfdir}/alcove/services.d/sensor.conf ${sysconfdir}/alcove/services.d/indexer.conf"
+RDEPENDS:${PN}-examples = "${PN}-init busybox"
