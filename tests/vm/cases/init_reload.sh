@@ -39,12 +39,12 @@ for s in badkey badvalue cycle-a cycle-b noexec needsbad; do
 done
 
 # SIGHUP: a new file is picked up; the running service is left alone.
-bpid=$(oldest_pid 'daemon.sh base')
+bpid=$(oldest_pid '/bin/sh /svc/daemon.sh base')
 printf '%s\n' "ready = fd:3" "exec = /bin/sh /svc/daemon.sh late" >$D/late.conf
 kill -HUP 1
 check reload/sighup-starts-new "late.conf after kill -HUP 1" wait_for 30 has_event ready late
-check reload/sighup-keeps-running "base still pid $bpid" \
-  sh -c "[ '$(oldest_pid 'daemon.sh base')' = '$bpid' ] && ! grep -q ' term base\$' /run/vm-events"
+base_kept() { [ -n "$bpid" ] && [ "$(oldest_pid '/bin/sh /svc/daemon.sh base')" = "$bpid" ] && ! has_event term base; }
+check reload/sighup-keeps-running "base still pid $bpid" base_kept
 check reload/status-late "late $(svc_state late)" state_is late ready
 printf '%s\n' "exec = /bin/sh /svc/daemon.sh late2" >$D/late2.conf
 check reload/ctl-reload-exit-0 "alcove ctl reload" alcove ctl reload

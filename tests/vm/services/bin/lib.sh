@@ -75,10 +75,17 @@ state_is() {
   return 1
 }
 
-# The oldest process whose command line matches PATTERN (a service's main
-# process, not its children).
+# PIDs, ascending, of the processes whose command line starts with PREFIX
+# (Debian's busybox has no pgrep).
+pids_of() {
+  ps -o pid,args | awk -v p="$1" 'NR > 1 { a = $0; sub(/^ *[0-9]+ +/, "", a)
+    if (index(a, p) == 1) print $1 }' | sort -n
+}
+
+# The oldest process whose command line starts with PREFIX (a service's
+# main process, not the children it forked later).
 oldest_pid() {
-  pgrep -o -f "$1"
+  pids_of "$1" | head -n 1
 }
 
 # The cgroup directory of process PID.
