@@ -5,7 +5,8 @@
 # tells each state; orphans are reaped and no zombie is left; a memory hog
 # is OOM-killed in its own cgroup and a fork bomb is held by its pids limit
 # while init and the rest keep running; alcove ctl poweroff gives the
-# services SIGTERM and QEMU exits. Runs as the service "check".
+# services SIGTERM (a finished oneshot that required one must not hold it
+# up) and QEMU exits. Runs as the service "check".
 # vm-init: alcove
 # vm-arch: x86_64 aarch64
 # vm-services: tests/vm/services/init_boot
@@ -37,6 +38,8 @@ check order/setup-done-before-prep "" before done setup start prep
 check order/prep-done-before-db "" before done prep start db
 check order/db-ready-before-web "db signals ready 1 s after its start" before ready db start web
 check order/web-ready "web signalled ready on fd 3" has_event ready web
+check order/oneshot-after-ready "announce (requires web) ran after web was ready" \
+  wait_for 20 before ready web done announce
 check order/ticker-started-at-boot "no dependencies" [ -s /run/vm-ticks ]
 
 # The crash loop: 1 start + 4 restarts, the gaps doubling to the 2 s
@@ -116,5 +119,6 @@ check status/unknown-service "alcove ctl status nosuch exits 1" \
 
 check zombies/none "zombies: $(zombies | tr '\n' ' ')" wait_for 10 no_zombies
 finish
+poweroff_watchdog 30
 alcove ctl poweroff || echo "init_boot: alcove ctl poweroff failed: $?"
 sleep 1000

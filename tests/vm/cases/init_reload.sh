@@ -54,5 +54,6 @@ echo "init_reload: alcove ctl status:"
 alcove ctl status
 check zombies/none "zombies: $(zombies | tr '\n' ' ')" wait_for 10 no_zombies
 finish
+poweroff_watchdog 30
 kill -USR2 1
 sleep 1000

@@ -15,11 +15,11 @@ wait_state() { # NAME STATE SECONDS
     sleep 0.1
   done
 }
-say "alcove is PID 1 ($(cat /proc/1/comm)); services at boot:"
+say "PID 1 is $(readlink /proc/1/exe) (alcove init); services at boot:"
 alcove ctl status
 say "latency task, quiet machine: $(sleep 2; latest)"
 wait_state hog running 30 || say "the hog did not start: $(alcove ctl status hog)"
-lpid=$(pgrep -o wakeup)
+lpid=$(ps -o pid,args | awk '$2 == "/bin/wakeup" { print $1; exit }')
 kill -USR1 "$lpid" # ends the quiet phase
 say "batch hog started: 3 busy loops on $(nproc) CPUs"
 for t in 4 8 12; do
@@ -27,8 +27,8 @@ for t in 4 8 12; do
   say "--- ${t} s under load ---"
   alcove ctl status
   say "latency task: $(latest)"
-  say "scheduler:"
-  alcove ctl sched
+  say "scheduler (alcove top: quota, usage, throttling, pressure, last decision):"
+  COLUMNS=100 alcove top --once --interval 500 --socket /run/alcove/init.sock
 done
 kill -USR1 "$lpid" # ends the loaded phase
 sleep 0.5

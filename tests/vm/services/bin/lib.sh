@@ -97,7 +97,7 @@ pid_cgroup() {
 # Lists processes in state Z (zombies) as "PID COMM PPID"; empty when none.
 zombies() {
   for _st in /proc/[0-9]*/stat; do
-    read -r _pid _comm _state _ppid _ <"$_st" 2>/dev/null || continue
+    read -r _pid _comm _state _ppid _ 2>/dev/null <"$_st" || continue
     [ "$_state" = Z ] && echo "$_pid $_comm $_ppid"
   done
   return 0
@@ -114,4 +114,17 @@ finish() {
   else
     echo "ALCOVE-VM RESULT fail $CASE $fails of $checks checks failed"
   fi
+}
+
+# poweroff_watchdog SECONDS: call just before asking init to power off. A
+# process moved out of every service's cgroup (and session) waits SECONDS; when the boot
+# is still up then, it reports CASE/poweroff as failed with the services'
+# states and forces the power off, so a hung shutdown costs SECONDS, not
+# the harness's timeout. A clean shutdown ends it (init's last kill(-1)).
+poweroff_watchdog() {
+  setsid sh -c 'echo $$ >/sys/fs/cgroup/cgroup.procs || exit 1
+    sleep "$1"
+    echo "ALCOVE-VM RESULT fail $2/poweroff shutdown still running after $1 s"
+    alcove ctl status
+    poweroff -f' watchdog "$1" "$CASE" </dev/null >/dev/console 2>&1 &
 }
