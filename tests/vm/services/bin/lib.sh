@@ -122,9 +122,12 @@ finish() {
 # states and forces the power off, so a hung shutdown costs SECONDS, not
 # the harness's timeout. A clean shutdown ends it (init's last kill(-1)).
 poweroff_watchdog() {
+  rm -f /run/vm-watchdog
   setsid sh -c 'echo $$ >/sys/fs/cgroup/cgroup.procs || exit 1
+    : >/run/vm-watchdog
     sleep "$1"
     echo "ALCOVE-VM RESULT fail $2/poweroff shutdown still running after $1 s"
     alcove ctl status
     poweroff -f' watchdog "$1" "$CASE" </dev/null >/dev/console 2>&1 &
+  wait_for 10 test -e /run/vm-watchdog || echo "$CASE: the poweroff watchdog did not start"
 }
