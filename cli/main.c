@@ -1,11 +1,11 @@
 /* alcove's entry point: the init role when PID 1 (or named init), the
  * command dispatcher otherwise. */
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "boot.h"
 #include "run.h"
 
 static int named_init(const char *argv0)
@@ -17,11 +17,12 @@ static int named_init(const char *argv0)
 
 int main(int argc, char **argv)
 {
-	/* PID 1 runs a command it is given (alcove init [flags], or alcove run
-	 * in a new pid namespace); the kernel's own arguments (single, ...)
-	 * mean the init role with its defaults. */
-	bool command = argc > 1 && (cli_find(argv[1]) || argv[1][0] == '-');
-	if (getpid() == 1 && (!command || named_init(argv[0])))
+	/* The machine's PID 1 is always the init role: the kernel's leftover
+	 * arguments (single, -s, ...) are not commands. PID 1 of a child pid
+	 * namespace runs a command it is given (alcove init [flags], alcove run),
+	 * and the init role without one. */
+	if (getpid() == 1 &&
+	    (init_in_initial_pidns() || named_init(argv[0]) || argc < 2 || !cli_find(argv[1])))
 		init_run(NULL, NULL, 0);
 	if (argc > 0 && named_init(argv[0])) {
 		/* Powering off is PID 1's alone; refuse rather than act. */

@@ -87,6 +87,14 @@ void init_boot_console(void)
 		close(fd);
 }
 
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial pid namespace's inode */
+
+bool init_in_initial_pidns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/pid", &st) < 0 || st.st_ino == PROC_PID_INIT_INO;
+}
+
 void init_read_small(const char *path, char *buf, size_t len)
 {
 	_cleanup_free_ char *text = NULL;

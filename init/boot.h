@@ -4,6 +4,7 @@
 #ifndef ALC_INIT_BOOT_H
 #define ALC_INIT_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -31,6 +32,10 @@ int init_boot_cgroup(const struct init_config *cfg, char *orig, size_t len, alc_
 
 /* Moves init back to orig and removes BASE/init.scope and BASE when empty. */
 void init_boot_cgroup_leave(const struct init_config *cfg, const char *orig);
+
+/* Returns true in the machine's initial pid namespace (or when /proc cannot
+ * tell, as before it is mounted): where a reboot ends the machine. */
+bool init_in_initial_pidns(void);
 
 /* Reads a whole small file (the kernel command line) into buf; "" when unreadable. */
 void init_read_small(const char *path, char *buf, size_t len);

@@ -27,7 +27,7 @@ enum svc_state {
 enum svc_gate {
 	SVC_GATE_WAIT, /* a dependency has not settled yet */
 	SVC_GATE_GO,   /* every dependency is up (or settled, for after=) */
-	SVC_GATE_FAIL, /* a requires= dependency failed or stopped before it was up */
+	SVC_GATE_FAIL, /* a requires= dependency failed or stopped */
 };
 
 struct svc_node {

@@ -13,10 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot.h"
 #include "cleanup.h"
 #include "fileio.h"
-
-#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial pid namespace's inode */
 
 static uint64_t now_ms(void)
 {
@@ -52,17 +51,10 @@ void init_kill_all(uint64_t timeout_ms)
 	reap_until(now_ms() + 1000);
 }
 
-static bool machine_init(void)
-{
-	struct stat st;
-	return getpid() == 1 && stat("/proc/self/ns/pid", &st) == 0 &&
-	       st.st_ino == PROC_PID_INIT_INO;
-}
-
 void init_unmount_all(void)
 {
 	sync();
-	if (!machine_init()) {
+	if (getpid() != 1 || !init_in_initial_pidns()) {
 		fprintf(stderr, "alcove init: not the machine's init: file systems left mounted\n");
 		return;
 	}

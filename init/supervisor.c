@@ -240,7 +240,7 @@ static void stop(struct svc_rt *rt, uint64_t now)
 	note(rt, "stopping (SIGTERM, %llu ms to go)", (unsigned long long)rt->stop_timeout_ms);
 }
 
-static void deadline(struct supervisor *s, struct svc_rt *rt, uint64_t now)
+static void deadline(struct svc_rt *rt, uint64_t now)
 {
 	alc_err err = { 0 };
 	rt->deadline_ms = 0;
@@ -255,7 +255,6 @@ static void deadline(struct supervisor *s, struct svc_rt *rt, uint64_t now)
 	} else if (rt->st == SUP_STARTING && rt->def && rt->def->ready == SVC_READY_PIDFILE) {
 		check_pidfile(rt, now);
 	}
-	(void)s;
 }
 
 /* Returns whether a retired service called name still runs (its cgroup
@@ -303,10 +302,10 @@ void sup_step(struct supervisor *s, uint64_t now)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rt[i]->deadline_ms && s->rt[i]->deadline_ms <= now)
-			deadline(s, s->rt[i], now);
+			deadline(s->rt[i], now);
 	for (size_t i = 0; i < s->n_old; i++)
 		if (s->old[i]->deadline_ms && s->old[i]->deadline_ms <= now)
-			deadline(s, s->old[i], now);
+			deadline(s->old[i], now);
 	for (size_t i = 0; i < s->n_old; i++)
 		if (s->old[i]->live)
 			stop(s->old[i], now); /* retired: removed or replaced */

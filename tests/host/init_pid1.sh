@@ -42,7 +42,7 @@ stray_groups() { find "$CG" -maxdepth 3 -name "$G*" 2>/dev/null; }
 boot() { # boot: alcove init as PID 1 of a new namespace; sets upid and ipid
   rm -f "$T/init.sock"
   unshare -fpmu --propagation private "$ALCOVE" init --services "$T/svc" \
-    --socket "$T/init.sock" --cgroup "$G" >"$T/init.log" 2>&1 &
+    --socket "$T/init.sock" --cgroup "$G" ${BOOTCONF:+--config "$BOOTCONF"} >"$T/init.log" 2>&1 &
   upid=$!
   wait_for 10 test -S "$T/init.sock"
   ipid=$(pgrep -P "$upid")
@@ -99,6 +99,10 @@ type = oneshot
 exec = /bin/sh -c '(sleep 0.2 &) ; exit 0'
 EOF
 printf 'exec = /bin/true\nbogus = 1\n' >"$T/svc/bad.conf"
+cat >"$T/svc/stubborn.conf" <<EOF
+exec = /bin/sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+stop-timeout = 300ms
+EOF
 
 boot
 check "init boots as PID 1 and answers on its control socket" "$(cat "$T/init.log")" \
@@ -155,6 +159,11 @@ check "ctl restart stops (SIGTERM) and starts it again" "$(ctl status web)" \
   eval '[ "$(nspid web)" != "$old" ] && [ "$(grep -c TERM "$T/web.term")" -eq 2 ]'
 check "ctl log prints the ring of a log = ring service" "$(ctl log web 2>&1)" \
   eval '[ "$(ctl log web | grep -c "hello from web")" -ge 2 ]'
+ctl stop stubborn >/dev/null
+wait_for 10 is_state stubborn exited
+check "a service that ignores SIGTERM is killed (cgroup.kill) after its stop-timeout" \
+  "$(ctl status stubborn; grep stubborn "$T/init.log")" \
+  eval 'is_state stubborn exited && grep -q "stubborn: did not stop in time: killed the cgroup" "$T/init.log" && [ ! -d "$V2/$G/stubborn" ]'
 ctl stop nosuch >"$T/out" 2>"$T/err"
 rc=$?
 check "ctl on an unknown service exits 1 naming it" "rc=$rc $(cat "$T/err")" \
@@ -202,8 +211,12 @@ exec = /bin/sh -c 'trap "echo tail >>$T/stops; exit 0" TERM; sleep 0.3; echo \$\
 after = web
 ready = pidfile:$T/tail.pid
 END
-boot
+printf 'ctrl-alt-del = none\n' >"$T/cad.conf"
+BOOTCONF=$T/cad.conf boot
 wait_for 15 eval 'is_state web running && is_state tail ready && is_state box running && [ -s "$T/box/rootfs/tmp/cgroup" ]'
+kill -INT "$ipid" # handled before the status request that follows it
+check "ctrl-alt-del = none: SIGINT changes nothing" "$(ctl status)" \
+  eval 'is_state web running && ! grep -q stopping "$T/init.log"'
 check "pidfile readiness: ready once the file names a live process" "$(ctl status tail)" \
   eval 'is_state tail ready && [ "$(nspid tail)" = "$(cat "$T/tail.pid")" ]'
 check "rootfs = runs the service as a container (pid 1, its hostname, its cgroup)" \
@@ -237,5 +250,18 @@ check "SIGTERM reboots: the namespace ends" "$(tail -2 "$T/init.log")" eval 'end
 wait "$upid" 2>/dev/null
 ipid="" upid=""
 check "no cgroup is left after the fatal boot" "$(stray_groups)" test -z "$(stray_groups)"
+
+# The emergency shell: a fatal error runs it on the console; its exit reboots.
+printf '#!/bin/sh\necho shell ran >%s/shell.out\n' "$T" >"$T/shell"
+chmod +x "$T/shell"
+printf 'services = %s\nemergency-shell = yes\nshell = %s\n' "$T/notdir" "$T/shell" >"$T/init.conf"
+unshare -fpmu --propagation private "$ALCOVE" init --config "$T/init.conf" --socket "$T/init.sock" \
+  --cgroup "$G" >"$T/init.log" 2>&1 </dev/null &
+upid=$!
+wait_for 10 ended
+check "emergency-shell = yes: a fatal error runs the shell, its exit reboots" "$(cat "$T/init.log")" \
+  eval 'ended && [ "$(cat "$T/shell.out")" = "shell ran" ] && grep -q rebooting "$T/init.log"'
+wait "$upid" 2>/dev/null
+upid=""
 echo "1..$n"
 [ "$failed" -eq 0 ]
