@@ -28,7 +28,7 @@ for t in 4 8 12; do
   alcove ctl status
   say "latency task: $(latest)"
   say "scheduler (alcove top: quota, usage, throttling, pressure, last decision):"
-  COLUMNS=100 alcove top --once --interval 500 --socket /run/alcove/init.sock
+  COLUMNS=110 alcove top --once --interval 500 --socket /run/alcove/init.sock | cat # not the console's 80 columns
 done
 kill -USR1 "$lpid" # ends the loaded phase
 sleep 0.5
