@@ -5,17 +5,17 @@
 # tells each state; orphans are reaped and no zombie is left; a memory hog
 # is OOM-killed in its own cgroup and a fork bomb is held by its pids limit
 # while init and the rest keep running; alcove ctl poweroff gives the
-# services SIGTERM (a finished oneshot that required one must not hold it
-# up) and QEMU exits. Runs as the service "check".
+# services SIGTERM in reverse dependency order, web before db (a finished
+# oneshot that required web must not hold it up) and QEMU exits. Runs as the service "check".
 # vm-init: alcove
 # vm-arch: x86_64 aarch64
 # vm-services: tests/vm/services/init_boot
 # vm-files: build/@ARCH@-musl/tests/vm/guest/svctool:/bin/svctool tests/vm/services/bin:/svc
 # vm-timeout: 150
+# vm-expect: ALCOVE-VM TERM afterslow
 # vm-expect: ALCOVE-VM RESULT \S+ init_boot \d+
-# vm-expect-then: ALCOVE-VM TERM (db|web|afterslow)
-# vm-expect-then: ALCOVE-VM TERM (db|web|afterslow)
-# vm-expect-then: ALCOVE-VM TERM (db|web|afterslow)
+# vm-expect-then: ALCOVE-VM TERM web
+# vm-expect-then: ALCOVE-VM TERM db
 # vm-expect-then: reboot: Power down
 CASE=init_boot
 . /svc/lib.sh
