@@ -267,12 +267,21 @@ static bool retired_runs(const struct supervisor *s, const char *name)
 	return false;
 }
 
+/* A service's state for the graph. At shutdown a oneshot that finished
+ * holds nothing up: it no longer needs what it required. */
+static enum svc_state graph_state(const struct supervisor *s, const struct svc_rt *rt)
+{
+	if (s->shutdown && rt->st == SUP_EXITED)
+		return SVC_ST_STOPPED;
+	return gate_state(rt);
+}
+
 /* One pass over the services; returns true when something changed. */
 static bool pass(struct supervisor *s, enum svc_state *gs, uint64_t now)
 {
 	bool changed = false;
 	for (size_t i = 0; i < s->n; i++)
-		gs[i] = gate_state(s->rt[i]);
+		gs[i] = graph_state(s, s->rt[i]);
 	for (size_t k = 0; k < s->n; k++) {
 		size_t i = s->shutdown ? s->graph.order[s->n - 1 - k] : s->graph.order[k];
 		struct svc_rt *rt = s->rt[i];
@@ -292,7 +301,7 @@ static bool pass(struct supervisor *s, enum svc_state *gs, uint64_t now)
 		}
 		if (rt->st != was) {
 			changed = true;
-			gs[i] = gate_state(rt);
+			gs[i] = graph_state(s, rt);
 		}
 	}
 	return changed;

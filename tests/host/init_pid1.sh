@@ -94,6 +94,12 @@ restart = always
 restart-limit = 3
 restart-delay = 100ms
 EOF
+# A finished oneshot that required web must not hold web up at shutdown.
+cat >"$T/svc/announce.conf" <<EOF
+type = oneshot
+requires = web
+exec = /bin/true
+EOF
 cat >"$T/svc/orphan.conf" <<EOF
 type = oneshot
 exec = /bin/sh -c '(sleep 0.2 &) ; exit 0'
