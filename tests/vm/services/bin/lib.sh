@@ -24,10 +24,10 @@ check() {
   if "$@"; then result "$_name" ok "$_detail"; else result "$_name" fail "$_detail"; fi
 }
 
-# Prints the uptime in centiseconds.
+# Prints the uptime in centiseconds ("0.95" is 95, not an octal 095).
 now_cs() {
   read -r _up _ </proc/uptime
-  echo "${_up%.*}${_up#*.}"
+  echo $((${_up%.*} * 100 + 1${_up#*.} - 100))
 }
 
 # wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; 1 when
@@ -107,8 +107,21 @@ no_zombies() {
   [ -z "$(zombies)" ]
 }
 
+# A checker that dies early (a shell error) still reports and powers off,
+# rather than leaving the boot to the harness's timeout.
+_finished=0
+_early_exit() {
+  _rc=$?
+  [ "$_finished" = 1 ] && return
+  echo "ALCOVE-VM RESULT fail $CASE the checker stopped early (exit $_rc) after $checks checks"
+  poweroff_watchdog 30
+  alcove ctl poweroff
+}
+trap _early_exit EXIT
+
 # Prints the closing result for the whole case.
 finish() {
+  _finished=1
   if [ "$fails" -eq 0 ]; then
     echo "ALCOVE-VM RESULT ok $CASE $checks checks passed"
   else
