@@ -73,7 +73,17 @@ static int build_edges(struct svc_graph *g)
 	return 0;
 }
 
-/* Fails every service of the cycle path[from..depth-1] -> path[from]. */
+/* The line of d's file that names dep (requires= first, then after=). */
+static unsigned dep_line(const struct svc_def *d, const char *dep)
+{
+	for (size_t k = 0; d->requires && d->requires[k]; k++)
+		if (!strcmp(d->requires[k], dep))
+			return d->requires_line;
+	return d->after_line;
+}
+
+/* Fails every service of the cycle path[from..depth-1] -> path[from], each
+ * naming the file:line of its own edge into the cycle. */
 static int fail_cycle(struct svc_graph *g, const size_t *path, size_t from, size_t depth)
 {
 	size_t len = strlen("dependency cycle: ") + 1;
@@ -86,9 +96,12 @@ static int fail_cycle(struct svc_graph *g, const size_t *path, size_t from, size
 	for (size_t k = from; k <= depth; k++)
 		p += sprintf(p, "%s%s", k > from ? " -> " : "",
 			     g->set->defs[path[k < depth ? k : from]].name);
-	for (size_t k = from; k < depth; k++)
-		if (fail(&g->nodes[path[k]], "%s", msg) < 0)
+	for (size_t k = from; k < depth; k++) {
+		const struct svc_def *d = &g->set->defs[path[k]];
+		const char *next = g->set->defs[path[k + 1 < depth ? k + 1 : from]].name;
+		if (fail(&g->nodes[path[k]], "%s:%u: %s", d->source, dep_line(d, next), msg) < 0)
 			return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -434,6 +434,10 @@ static int on_pair(void *ctx, const char *key, const char *value, const char *so
 			c->delay_line = line;
 		else if (keys[i].fn == k_max_delay)
 			c->max_line = line;
+		else if (keys[i].fn == k_after)
+			c->def->after_line = line;
+		else if (keys[i].fn == k_requires)
+			c->def->requires_line = line;
 		int r = keys[i].fn(c, value, where, err);
 		if (r == -ENOMEM)
 			return alc_err_set(err, ENOMEM, "%s", where);

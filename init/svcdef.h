@@ -44,6 +44,7 @@ struct svc_def {
 	uint64_t stop_timeout_ms;  /* SIGTERM to cgroup.kill; default 5000 */
 	char **after, **requires;  /* service names, NULL-terminated (never NULL) */
 	size_t n_after, n_requires;
+	unsigned after_line, requires_line; /* line of the last after=/requires= (0: none) */
 	enum svc_ready ready;
 	int ready_fd;	     /* SVC_READY_FD: the fd number the service writes to (3..1023) */
 	char *ready_pidfile; /* SVC_READY_PIDFILE: absolute path */

@@ -75,12 +75,16 @@ static void test_cycles_are_named_and_fail_their_members(void **state)
 			       "exec = x\nafter = a\n", "d", "exec = x\nrequires = b\n", "e",
 			       "exec = x\nafter = d c\n", "s", "exec = x\nafter = s\n", NULL });
 	assert_int_equal(svc_graph_build(&g, &set, NULL), 0);
-	assert_string_equal(svc_graph_failed(&g, 0), "dependency cycle: a -> b -> c -> a");
-	assert_string_equal(svc_graph_failed(&g, 1), "dependency cycle: a -> b -> c -> a");
-	assert_string_equal(svc_graph_failed(&g, 2), "dependency cycle: a -> b -> c -> a");
+	/* Each member names the file:line of its own edge into the cycle. */
+	assert_string_equal(svc_graph_failed(&g, 0),
+			    "a.conf:2: dependency cycle: a -> b -> c -> a");
+	assert_string_equal(svc_graph_failed(&g, 1),
+			    "b.conf:2: dependency cycle: a -> b -> c -> a");
+	assert_string_equal(svc_graph_failed(&g, 2),
+			    "c.conf:2: dependency cycle: a -> b -> c -> a");
 	assert_string_equal(svc_graph_failed(&g, 3), "requires 'b', which failed");
 	assert_null(svc_graph_failed(&g, 4)); /* after= only: it still starts */
-	assert_string_equal(svc_graph_failed(&g, 5), "dependency cycle: s -> s");
+	assert_string_equal(svc_graph_failed(&g, 5), "s.conf:2: dependency cycle: s -> s");
 	enum svc_state st[6] = { SVC_ST_PENDING, SVC_ST_PENDING, SVC_ST_PENDING,
 				 SVC_ST_PENDING, SVC_ST_PENDING, SVC_ST_PENDING };
 	const char *culprit = "x";
