@@ -11,6 +11,7 @@ static void usage(FILE *out)
 	fputs("usage: alcove ctl [--socket PATH] status [NAME]\n"
 	      "       alcove ctl [--socket PATH] start|stop|restart|log NAME\n"
 	      "       alcove ctl [--socket PATH] reload|poweroff|reboot|halt\n"
+	      "       alcove ctl [--socket PATH] sched [status|log]\n"
 	      "\nTalks to alcove init (PID 1) over its control socket.\n"
 	      "\nCommands:\n"
 	      "  status [NAME]   services: state, pid, restarts, CPU, memory, class, quota\n"
@@ -19,6 +20,7 @@ static void usage(FILE *out)
 	      "  restart NAME    stop, then start a service\n"
 	      "  log NAME        print a log = ring service's recent output\n"
 	      "  reload          reread the service files (as SIGHUP does)\n"
+	      "  sched [status|log]  the embedded scheduler's groups, or its decision log\n"
 	      "  poweroff, reboot, halt   stop the services and end the boot\n"
 	      "\nOptions:\n"
 	      "  --socket PATH   control socket (default $ALCOVE_INIT_SOCKET or\n"
@@ -33,7 +35,7 @@ static const struct {
 	int args; /* 0, 1, or -1 for optional */
 } verbs[] = {
 	{ "status", -1 }, { "start", 1 },    { "stop", 1 },   { "restart", 1 }, { "log", 1 },
-	{ "reload", 0 },  { "poweroff", 0 }, { "reboot", 0 }, { "halt", 0 },
+	{ "reload", 0 },  { "poweroff", 0 }, { "reboot", 0 }, { "halt", 0 },	{ "sched", -1 },
 };
 
 int cmd_ctl(int argc, char **argv)

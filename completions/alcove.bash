@@ -69,7 +69,7 @@ _alcove() {
       if [ "${COMP_WORDS[2]}" = --socket ]; then i=4 sock=(--socket "${COMP_WORDS[3]}"); fi
       if [ "$prev" = --socket ]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
       if [ "$COMP_CWORD" -eq "$i" ]; then
-        local w="status start stop restart log reload poweroff reboot halt"
+        local w="status start stop restart log reload poweroff reboot halt sched"
         [ "$i" -eq 2 ] && w="$w --socket -h --help"
         COMPREPLY=($(compgen -W "$w" -- "$cur"))
       elif [ "$COMP_CWORD" -eq $((i + 1)) ]; then

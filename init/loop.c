@@ -177,10 +177,13 @@ static void answer(void *ctx, const char *verb, const char *arg, FILE *out)
 		else
 			fprintf(out, "%s %s\n", verb, arg);
 	} else if (!strcmp(verb, "groups") || !strcmp(verb, "sched")) {
-		/* groups: alcove top's feed; sched: the scheduler's status */
-		if (l->engine)
-			sched_engine_command(l->engine,
-					     !strcmp(verb, "sched") ? "status" : "groups", out);
+		/* groups: alcove top's feed; sched [status|log]: the scheduler's
+		 * status or its decision log */
+		const char *cmd = !strcmp(verb, "groups") ? "groups" : arg ? arg : "status";
+		if (strcmp(cmd, "groups") && strcmp(cmd, "status") && strcmp(cmd, "log"))
+			fprintf(out, "error: sched wants status or log, not '%s'\n", cmd);
+		else if (l->engine)
+			sched_engine_command(l->engine, cmd, out);
 		else
 			fprintf(out, "error: the scheduler is not running\n");
 	} else {

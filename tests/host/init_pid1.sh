@@ -140,6 +140,19 @@ check "the latency class is handed to the scheduler (status shows class and quot
   eval 'grep -q "^class: latency$" "$T/worker.status" && grep -Eq "^quota: (max|[0-9.]+)$" "$T/worker.status"'
 "$ALCOVE" top --once --socket "$T/init.sock" >"$T/top" 2>&1
 check "alcove top reads init's scheduled groups" "$(cat "$T/top")" grep -q "/worker  *latency " "$T/top"
+ctl sched >"$T/sched" 2>&1
+ctl sched log >"$T/schedlog" 2>&1
+slog=$?
+ndec=$(sed -n 's/^decisions \([0-9]*\),.*/\1/p' "$T/sched")
+check "ctl sched lists the scheduled group; ctl sched log prints one line per decision" \
+  "$(cat "$T/sched" "$T/schedlog")" \
+  eval '[ $slog -eq 0 ] && grep -q "/worker  *latency " "$T/sched" && [ -n "$ndec" ] &&
+    [ "$(grep -c " quota .* -> .* us, burst " "$T/schedlog")" -eq "$(wc -l <"$T/schedlog")" ] &&
+    [ "$(wc -l <"$T/schedlog")" -le "$ndec" ]'
+ctl sched bogus >"$T/sched.err" 2>&1
+sbad=$?
+check "ctl sched with a bad argument exits 1 naming it" "rc=$sbad $(cat "$T/sched.err")" \
+  eval '[ $sbad -eq 1 ] && grep -q "bogus" "$T/sched.err"'
 
 # A crash loop: restarted with growing delays, then given up.
 wait_for 15 is_state crash failed
