@@ -30,6 +30,8 @@ for t in 4 8 12; do
   say "scheduler (alcove top: quota, usage, throttling, pressure, last decision):"
   COLUMNS=110 alcove top --once --interval 500 --socket /run/alcove/init.sock | cat # not the console's 80 columns
 done
+say "scheduler decisions (alcove ctl sched log, the last 8):"
+alcove ctl sched log | tail -n 8
 kill -USR1 "$lpid" # ends the loaded phase
 sleep 0.5
 alcove ctl stop hog >/dev/null
