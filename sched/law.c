@@ -1,6 +1,7 @@
 /* The control law; sched/README.md describes it in prose. A step reads one
- * signal per group, then acts: pressure cuts batch and raises latency in the
- * same step, calm grows batch back after a streak, and budgets clamp last. */
+ * signal per group, then acts: a throttled latency group is raised and batch
+ * gives it room; a stall that persists despite the weights escalates to
+ * batch cuts; calm grows batch back after a streak; budgets clamp last. */
 #include <string.h>
 
 #include "law.h"
@@ -70,6 +71,15 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+/* The lowest quota the law sets: the class's floor, or a latency group's
+ * own limit when that is lower (the daemon took the group over at it). */
+static uint64_t floor_of(const struct sched_group *g)
+{
+	if (g->cls == SCHED_LATENCY && g->home_quota_us < g->p.min_quota_us)
+		return max_u64(g->home_quota_us, SCHED_QUOTA_MIN_US);
+	return g->p.min_quota_us;
+}
+
 /* A budget in force: its period and the two limits (UINT64_MAX when unset). */
 struct budget {
 	uint64_t period, total, batch;
@@ -128,32 +138,72 @@ static bool restarted(const struct sched_sample *a, const struct sched_sample *s
 	       s->nr_throttled < a->nr_throttled || s->throttled_us < a->throttled_us;
 }
 
+/* Moves the smoothed stall rate toward rate over dt_us: an exponential
+ * average with time constant SCHED_SMOOTH_US, paced by time, not samples. */
+static void smooth(struct sched_group *g, uint64_t rate, uint64_t dt_us)
+{
+	uint64_t w = sat_add(SCHED_SMOOTH_US, dt_us);
+
+	if (rate >= g->smooth_rate_us)
+		g->smooth_rate_us += muldiv(rate - g->smooth_rate_us, dt_us, w, false);
+	else
+		g->smooth_rate_us -= muldiv(g->smooth_rate_us - rate, dt_us, w, false);
+}
+
+/* Counts the stall of one interval into g's CUSUM: the stall its own
+ * throttling does not explain, minus target per second. Returns true when a
+ * confirm's worth has built up (and spends it): the stall persists. */
+static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t dt_us)
+{
+	uint64_t target = g->p.target_stall_us;
+	uint64_t confirm = muldiv(target, SCHED_CONFIRM_US, US_PER_S, false);
+	uint64_t debt = sat_sub(sat_add(g->stall_debt_us, excess_us),
+				muldiv(target, dt_us, US_PER_S, false));
+
+	g->stall_debt_us = min_u64(debt, 2 * confirm);
+	if (!confirm || g->stall_debt_us < confirm)
+		return false;
+	g->stall_debt_us -= confirm;
+	return true;
+}
+
 /* Reads the interval since the last sample into g->signal and the rates. */
 static void read_signal(struct sched_group *g, const struct sched_sample *s)
 {
 	const struct sched_sample *a = &g->last;
-	uint64_t dt, target = g->p.target_stall_us;
+	uint64_t dt, stall, excess;
 	bool throttled;
 
 	g->signal = SCHED_SIG_NONE;
 	if (!g->primed || restarted(a, s) || s->now_us == a->now_us) {
-		if (!g->primed || restarted(a, s))
+		if (!g->primed || restarted(a, s)) {
 			g->last = *s;
+			g->smooth_rate_us = g->stall_debt_us = 0;
+		}
 		g->primed = true;
 		return;
 	}
 	dt = s->now_us - a->now_us;
-	g->stall_rate_us = muldiv(s->stall_us - a->stall_us, US_PER_S, dt, false);
+	stall = s->stall_us - a->stall_us;
+	g->stall_rate_us = muldiv(stall, US_PER_S, dt, false);
 	g->throttled_rate_us = muldiv(s->throttled_us - a->throttled_us, US_PER_S, dt, false);
+	if (g->cls == SCHED_BATCH || !g->p.target_stall_us) {
+		g->signal = SCHED_SIG_CALM; /* not watched */
+		return;
+	}
 	throttled = g->cls == SCHED_LATENCY && s->nr_throttled > a->nr_throttled;
-	if (g->cls != SCHED_BATCH && target && (s->trigger || g->stall_rate_us >= target))
+	/* Stall during its own throttling is the group's limit, case (a): it
+	 * is raised for that; only the rest can be the weights failing. */
+	excess = sat_sub(stall, s->throttled_us - a->throttled_us);
+	smooth(g, muldiv(excess, US_PER_S, dt, false), dt);
+	if (stall_confirmed(g, excess, dt))
 		g->signal = SCHED_SIG_STALL;
 	else if (throttled)
 		g->signal = SCHED_SIG_THROTTLED;
-	else if (!target || g->stall_rate_us <= target / SCHED_CALM_DIV)
-		g->signal = SCHED_SIG_CALM;
-	else
+	else if (s->trigger || g->smooth_rate_us > g->p.target_stall_us / SCHED_CALM_DIV)
 		g->signal = SCHED_SIG_WARM;
+	else
+		g->signal = SCHED_SIG_CALM;
 }
 
 /* The CPU time a group used in its last interval, per its period, rounded up. */
@@ -175,6 +225,23 @@ static int pressure_of(const struct sched_group *g, size_t n)
 		if (g[i].cls == SCHED_LATENCY && g[i].signal == SCHED_SIG_THROTTLED)
 			why = SCHED_REASON_LATENCY_THROTTLED;
 		else if (g[i].cls == SCHED_DEFAULT && g[i].signal == SCHED_SIG_STALL && why < 0)
+			why = SCHED_REASON_DEFAULT_STALL;
+	}
+	return why;
+}
+
+/* Why batch quotas are cut (a confirmed stall of a latency group, else of
+ * a default group), or -1: throttling alone only moves quota. */
+static int escalation_of(const struct sched_group *g, size_t n)
+{
+	int why = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].signal != SCHED_SIG_STALL)
+			continue;
+		if (g[i].cls == SCHED_LATENCY)
+			return SCHED_REASON_LATENCY_STALL;
+		if (g[i].cls == SCHED_DEFAULT)
 			why = SCHED_REASON_DEFAULT_STALL;
 	}
 	return why;
@@ -227,24 +294,69 @@ static uint64_t interval(const struct sched_group *g, const struct sched_sample 
 	return s->now_us > g->last.now_us ? s->now_us - g->last.now_us : 0;
 }
 
-/* Pressure: every batch group with an interval is cut to NUM/DEN of what it
- * used (at most its quota), down to its floor. */
+/* Escalation: every batch group with an interval is cut to NUM/DEN of what
+ * it used (at most its quota), down to its floor. */
 static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample *s, int why)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (g[i].cls != SCHED_BATCH)
-			continue;
-		calm_reset(&g[i]);
-		if (g[i].signal == SCHED_SIG_NONE)
+		if (g[i].cls != SCHED_BATCH || g[i].signal == SCHED_SIG_NONE)
 			continue;
 		uint64_t base = min_u64(g[i].quota_us, used_per_period(&g[i], &s[i]));
 		uint64_t q = muldiv(base, SCHED_CUT_NUM, SCHED_CUT_DEN, false);
-		set_quota(&g[i], max_u64(q, g[i].p.min_quota_us), why);
+		set_quota(&g[i], max_u64(q, floor_of(&g[i])), why);
 	}
 }
 
-/* Pressure: a stalled or throttled latency group gets quota and burst raised
- * by RAISE_NUM/DEN, within its maximum and the budget left after the cuts. */
+/* Lowers the batch groups (last first, down to their floors) to free need
+ * us per budget period; returns how much was freed. */
+static uint64_t take_from_batch(struct sched_group *g, size_t n, uint64_t need,
+				const struct budget *b, int why)
+{
+	uint64_t got = 0;
+
+	for (size_t i = n; i-- > 0 && got < need;) {
+		struct sched_group *t = &g[i];
+		if (t->cls != SCHED_BATCH || t->quota_us == SCHED_QUOTA_UNLIMITED ||
+		    t->quota_us <= floor_of(t))
+			continue;
+		uint64_t had = muldiv(t->quota_us, b->period, t->p.period_us, true);
+		uint64_t give = muldiv(need - got, t->p.period_us, b->period, true);
+		set_quota(t, max_u64(sat_sub(t->quota_us, give), floor_of(t)), why);
+		got += sat_sub(had, muldiv(t->quota_us, b->period, t->p.period_us, true));
+	}
+	return got;
+}
+
+/* Raises latency group i's quota by RAISE_NUM/DEN within its maximum. The
+ * room comes from the total budget's slack, then from batch; with no total
+ * budget, batch gives what the latency group takes, one for one. */
+static void raise_quota(struct sched_group *g, size_t n, size_t i, const struct budget *b, int why)
+{
+	struct sched_group *l = &g[i];
+	uint64_t want, room, need;
+
+	if (l->quota_us == SCHED_QUOTA_UNLIMITED)
+		return;
+	want = min_u64(muldiv(l->quota_us, SCHED_RAISE_NUM, SCHED_RAISE_DEN, true),
+		       l->p.max_quota_us);
+	if (want <= l->quota_us)
+		return;
+	room = room_for(g, n, i, b);
+	if (b->total == UINT64_MAX)
+		need = want - l->quota_us;
+	else
+		need = want > room ? want - room : 0;
+	if (need) {
+		take_from_batch(g, n, muldiv(need, b->period, l->p.period_us, true), b, why);
+		room = room_for(g, n, i, b);
+	}
+	want = min_u64(want, room);
+	if (want > l->quota_us)
+		set_quota(l, want, why);
+}
+
+/* Pressure: a throttled latency group, or one whose stall was confirmed,
+ * gets quota and burst raised by RAISE_NUM/DEN (raise_quota). */
 static void raise_latency(struct sched_group *g, size_t n, const struct budget *b)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -252,12 +364,9 @@ static void raise_latency(struct sched_group *g, size_t n, const struct budget *
 		if (l->cls != SCHED_LATENCY ||
 		    (l->signal != SCHED_SIG_STALL && l->signal != SCHED_SIG_THROTTLED))
 			continue;
-		uint64_t want = muldiv(l->quota_us, SCHED_RAISE_NUM, SCHED_RAISE_DEN, true);
-		want = min_u64(min_u64(want, l->p.max_quota_us), room_for(g, n, i, b));
-		if (want > l->quota_us)
-			set_quota(l, want,
-				  l->signal == SCHED_SIG_STALL ? SCHED_REASON_LATENCY_STALL
-							       : SCHED_REASON_LATENCY_THROTTLED);
+		int why = l->signal == SCHED_SIG_STALL ? SCHED_REASON_LATENCY_STALL
+						       : SCHED_REASON_LATENCY_THROTTLED;
+		raise_quota(g, n, i, b, why);
 		uint64_t burst = muldiv(max_u64(l->burst_us, l->p.burst_us), SCHED_RAISE_NUM,
 					SCHED_RAISE_DEN, true);
 		/* Within the quota and, with no quota ("max"), within the class's max. */
@@ -265,9 +374,7 @@ static void raise_latency(struct sched_group *g, size_t n, const struct budget *
 		if (burst > l->burst_us) {
 			l->burst_us = burst;
 			if (l->why < 0)
-				l->why = l->signal == SCHED_SIG_STALL
-						 ? SCHED_REASON_LATENCY_STALL
-						 : SCHED_REASON_LATENCY_THROTTLED;
+				l->why = why;
 		}
 	}
 }
@@ -316,7 +423,7 @@ static void hand_back_latency(struct sched_group *g, size_t n, const struct sche
 			continue;
 		uint64_t keep =
 			muldiv(used_per_period(l, &s[i]), SCHED_RAISE_NUM, SCHED_RAISE_DEN, true);
-		keep = max_u64(max_u64(keep, l->home_quota_us), l->p.min_quota_us);
+		keep = max_u64(max_u64(keep, l->home_quota_us), floor_of(l));
 		uint64_t q = max_u64(
 			sat_sub(l->quota_us, ticks * (l->p.period_us / SCHED_GROW_DIV)), keep);
 		if (q < l->quota_us) {
@@ -338,31 +445,38 @@ static void clamp_budgets(struct sched_group *g, size_t n, const struct budget *
 				continue;
 			uint64_t room = room_for(g, n, i, b);
 			if (g[i].quota_us > room)
-				set_quota(&g[i], max_u64(room, g[i].p.min_quota_us),
+				set_quota(&g[i], max_u64(room, floor_of(&g[i])),
 					  SCHED_REASON_BUDGET_CLAMP);
 		}
 	}
 }
 
+/* Writes the decisions, every lowered quota before any other, so that a
+ * writer applying them in order never holds more than the budget. */
 static size_t emit(struct sched_group *g, size_t n, struct sched_decision *out)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		/* The kernel refuses a burst above the quota. */
-		if (g[i].burst_us > g[i].quota_us)
-			g[i].burst_us = g[i].quota_us;
-		if (g[i].quota_us == g[i].old_quota_us && g[i].burst_us == g[i].old_burst_us)
-			continue;
-		out[k++] = (struct sched_decision){
-			.group = i,
-			.old_quota_us = g[i].old_quota_us,
-			.new_quota_us = g[i].quota_us,
-			.old_burst_us = g[i].old_burst_us,
-			.new_burst_us = g[i].burst_us,
-			.why = g[i].why >= 0 ? (enum sched_reason)g[i].why
-					     : SCHED_REASON_BUDGET_CLAMP,
-		};
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			/* The kernel refuses a burst above the quota. */
+			if (g[i].burst_us > g[i].quota_us)
+				g[i].burst_us = g[i].quota_us;
+			if (g[i].quota_us == g[i].old_quota_us &&
+			    g[i].burst_us == g[i].old_burst_us)
+				continue;
+			if ((g[i].quota_us < g[i].old_quota_us) != (pass == 0))
+				continue;
+			out[k++] = (struct sched_decision){
+				.group = i,
+				.old_quota_us = g[i].old_quota_us,
+				.new_quota_us = g[i].quota_us,
+				.old_burst_us = g[i].old_burst_us,
+				.new_burst_us = g[i].burst_us,
+				.why = g[i].why >= 0 ? (enum sched_reason)g[i].why
+						     : SCHED_REASON_BUDGET_CLAMP,
+			};
+		}
 	}
 	return k;
 }
@@ -383,12 +497,21 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 	}
 	why = pressure_of(groups, n);
 	if (why >= 0) {
-		cut_batch(groups, n, samples, why);
+		int esc = escalation_of(groups, n);
+		for (size_t i = 0; i < n; i++) {
+			if (groups[i].cls == SCHED_BATCH)
+				calm_reset(&groups[i]); /* pressure restarts the hold */
+		}
+		if (esc >= 0)
+			cut_batch(groups, n, samples, esc);
 		raise_latency(groups, n, &b);
 	} else if (any) {
 		bool calm = all_calm(groups, n);
-		hand_back_latency(groups, n, samples, calm);
+		/* Growth first, into the room there was: what a latency group
+		 * hands back in this step is regrown in the next, so no write
+		 * order of this step's decisions can exceed a budget. */
 		grow_batch(groups, n, samples, calm, &b);
+		hand_back_latency(groups, n, samples, calm);
 	}
 	clamp_budgets(groups, n, &b);
 	for (size_t i = 0; i < n; i++) {

@@ -11,11 +11,20 @@
 #include "classes.h"
 
 /* The law's constants; sched/README.md says why. */
-#define SCHED_CUT_NUM 1 /* pressure: batch quota *= NUM/DEN, in the same step */
+#define SCHED_CUT_NUM 1 /* escalation: batch quota *= NUM/DEN, in the same step */
 #define SCHED_CUT_DEN 2
-#define SCHED_RAISE_NUM 3 /* pressure: a latency group's quota and burst *= NUM/DEN */
+#define SCHED_RAISE_NUM 3 /* throttled or stalled: a latency group's quota and burst *= NUM/DEN */
 #define SCHED_RAISE_DEN 2
-#define SCHED_CALM_DIV 4     /* calm: stall rate <= target / CALM_DIV (stalling: >= target) */
+/* Escalation needs a stall that persists despite the weights: the stall not
+ * explained by the group's own throttling, minus target per second, is
+ * summed (a CUSUM, never below 0, at most 2 confirms' worth); a confirm's
+ * worth (target * SCHED_CONFIRM_US / 1 s) escalates once and is spent. A
+ * stall at rate s > target escalates after target * CONFIRM / (s - target). */
+#define SCHED_CONFIRM_US 2000000
+/* Calm: the stall rate smoothed over SCHED_SMOOTH_US (exponential, paced by
+ * time) is at most target / SCHED_CALM_DIV, and no throttling or trigger. */
+#define SCHED_SMOOTH_US 500000
+#define SCHED_CALM_DIV 2
 #define SCHED_CALM_SAMPLES 5 /* calm ticks in a row (of SCHED_TICK_US each) before batch grows */
 #define SCHED_GROW_DIV 10    /* growth: batch quota += period / GROW_DIV per calm tick */
 /* Hold and growth are measured in time, not in samples: a daemon sampling
@@ -36,9 +45,9 @@ struct sched_sample {
 /* What the last step read from a group's sample. */
 enum sched_signal {
 	SCHED_SIG_NONE,	     /* no interval yet (first sample, or counters restarted) */
-	SCHED_SIG_CALM,	     /* stall <= target / SCHED_CALM_DIV, not throttled */
-	SCHED_SIG_WARM,	     /* between calm and stalling: hold */
-	SCHED_SIG_STALL,     /* stall >= target, or its PSI trigger fired */
+	SCHED_SIG_CALM,	     /* smoothed stall <= target / SCHED_CALM_DIV, not throttled */
+	SCHED_SIG_WARM,	     /* neither calm nor a confirmed stall (or a trigger alone): hold */
+	SCHED_SIG_STALL,     /* a stall persisting above target was confirmed: escalate */
 	SCHED_SIG_THROTTLED, /* a latency group hit its own cpu.max (nr_throttled rose) */
 };
 
@@ -53,9 +62,12 @@ struct sched_group {
 	unsigned calm_streak; /* calm ticks in a row: batch's growth gate, latency's hand-back gate
 			       */
 	uint64_t calm_us;     /* calm time in this streak, counted in ticks */
-	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm */
+	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm; the
+				     * law never lowers it below min(home, p.min_quota_us) */
 	enum sched_signal signal;   /* what the last step read from this group */
 	uint64_t stall_rate_us;	    /* last interval's stall, us per second */
+	uint64_t smooth_rate_us;    /* stall beyond own throttling, smoothed, us per second */
+	uint64_t stall_debt_us;	    /* unconfirmed stall above target (the CUSUM), us */
 	uint64_t throttled_rate_us; /* last interval's throttled time, us per second */
 	uint64_t old_quota_us, old_burst_us; /* values before the step being made */
 	int why;			     /* reason of this step's change, -1 for none */
@@ -70,9 +82,10 @@ struct sched_budget {
 };
 
 enum sched_reason {
-	SCHED_REASON_LATENCY_STALL,	/* a latency group stalled: batch cut, latency raised */
-	SCHED_REASON_LATENCY_THROTTLED, /* a latency group hit its cpu.max: same */
-	SCHED_REASON_DEFAULT_STALL,	/* a default group stalled: batch cut */
+	SCHED_REASON_LATENCY_STALL, /* a latency group's stall persisted: batch cut, it raised */
+	SCHED_REASON_LATENCY_THROTTLED, /* a latency group hit its cpu.max: raised, batch gives room
+					 */
+	SCHED_REASON_DEFAULT_STALL,	/* a default group's stall persisted: batch cut */
 	SCHED_REASON_CALM_GROWTH,	/* calm long enough: batch grows back */
 	SCHED_REASON_BUDGET_CLAMP,	/* a budget was exceeded: quota lowered to fit */
 	SCHED_REASON_CALM_HANDBACK,	/* a calm latency group gives raised quota back */
