@@ -7,6 +7,9 @@
 #include "law.h"
 
 #define US_PER_S 1000000ULL
+/* Calm time before batch grows: the streak's first SCHED_CALM_SAMPLES - 1
+ * ticks; growth comes from the tick that completes it. */
+#define SCHED_HOLD_US ((uint64_t)(SCHED_CALM_SAMPLES - 1) * SCHED_TICK_US)
 
 static const char *const reason_names[SCHED_REASON_COUNT] = {
 	[SCHED_REASON_LATENCY_STALL] = "latency_stall",
@@ -15,6 +18,7 @@ static const char *const reason_names[SCHED_REASON_COUNT] = {
 	[SCHED_REASON_CALM_GROWTH] = "calm_growth",
 	[SCHED_REASON_CALM_HANDBACK] = "calm_handback",
 	[SCHED_REASON_BUDGET_CLAMP] = "budget_clamp",
+	[SCHED_REASON_BURST_FIT] = "burst_fit",
 };
 
 const char *sched_reason_name(enum sched_reason r)
@@ -37,6 +41,7 @@ void sched_group_init(struct sched_group *g, enum sched_class c, const struct sc
 	g->burst_us = b.burst_us;
 	g->signal = SCHED_SIG_NONE;
 	g->why = -1;
+	g->handback_hold_us = SCHED_HOLD_US;
 }
 
 /* a * b / d, rounded down (or up), saturating at UINT64_MAX. */
@@ -267,12 +272,11 @@ static void set_quota(struct sched_group *g, uint64_t q, int why)
 }
 
 /* Counts a calm interval of dt_us into g's streak; returns how many whole
- * ticks (SCHED_TICK_US) of change it earns once the streak has lasted
- * SCHED_CALM_SAMPLES ticks (the tick completing the hold counts), 0 before.
- * Time, not the number of samples, paces it. */
-static uint64_t calm_ticks(struct sched_group *g, uint64_t dt_us)
+ * ticks (SCHED_TICK_US) of change it earns once the streak has outlasted
+ * hold (the tick completing it counts), 0 before. Time, not the number of
+ * samples, paces it. */
+static uint64_t calm_ticks(struct sched_group *g, uint64_t dt_us, uint64_t hold)
 {
-	uint64_t hold = (uint64_t)(SCHED_CALM_SAMPLES - 1) * SCHED_TICK_US;
 	uint64_t before = g->calm_us;
 	g->calm_us = sat_add(g->calm_us, dt_us);
 	g->calm_streak = (unsigned)min_u64(g->calm_us / SCHED_TICK_US, SCHED_CALM_SAMPLES);
@@ -356,14 +360,24 @@ static void raise_quota(struct sched_group *g, size_t n, size_t i, const struct 
 }
 
 /* Pressure: a throttled latency group, or one whose stall was confirmed,
- * gets quota and burst raised by RAISE_NUM/DEN (raise_quota). */
-static void raise_latency(struct sched_group *g, size_t n, const struct budget *b)
+ * gets quota and burst raised by RAISE_NUM/DEN (raise_quota); a premature
+ * hand-back doubles its hold. */
+static void raise_latency(struct sched_group *g, size_t n, const struct sched_sample *s,
+			  const struct budget *b)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct sched_group *l = &g[i];
 		if (l->cls != SCHED_LATENCY ||
 		    (l->signal != SCHED_SIG_STALL && l->signal != SCHED_SIG_THROTTLED))
 			continue;
+		/* Throttled again soon after handing back: the bursts are back;
+		 * wait twice as long before the next hand-back. */
+		if (l->signal == SCHED_SIG_THROTTLED && l->handback_at_us &&
+		    s[i].now_us - l->handback_at_us < l->handback_hold_us) {
+			l->handback_hold_us =
+				min_u64(2 * l->handback_hold_us, SCHED_HANDBACK_HOLD_MAX_US);
+			l->handback_at_us = 0;
+		}
 		int why = l->signal == SCHED_SIG_STALL ? SCHED_REASON_LATENCY_STALL
 						       : SCHED_REASON_LATENCY_THROTTLED;
 		raise_quota(g, n, i, b, why);
@@ -392,7 +406,7 @@ static void grow_batch(struct sched_group *g, size_t n, const struct sched_sampl
 			calm_reset(&g[i]);
 			continue;
 		}
-		uint64_t ticks = calm_ticks(&g[i], interval(&g[i], &s[i]));
+		uint64_t ticks = calm_ticks(&g[i], interval(&g[i], &s[i]), SCHED_HOLD_US);
 		if (!ticks || g[i].quota_us == SCHED_QUOTA_UNLIMITED)
 			continue;
 		uint64_t q = sat_add(g[i].quota_us, ticks * (g[i].p.period_us / SCHED_GROW_DIV));
@@ -403,10 +417,10 @@ static void grow_batch(struct sched_group *g, size_t n, const struct sched_sampl
 }
 
 /* Calm: a latency group raised above its own limit gives the extra back,
- * period / SCHED_GROW_DIV per tick once it has been calm for
- * SCHED_CALM_SAMPLES ticks, keeping RAISE_NUM/DEN headroom over what it uses
- * and never going below its home quota or its floor. Without this, a budget
- * taken by one burst would stay with the latency group for good. */
+ * period / SCHED_GROW_DIV per tick once it has been calm for its hand-back
+ * hold, keeping RAISE_NUM/DEN headroom over what it uses and never going
+ * below its home quota or its floor. Without this, a budget taken by one
+ * burst would stay with the latency group for good. */
 static void hand_back_latency(struct sched_group *g, size_t n, const struct sched_sample *s,
 			      bool calm)
 {
@@ -418,7 +432,7 @@ static void hand_back_latency(struct sched_group *g, size_t n, const struct sche
 			calm_reset(l);
 			continue;
 		}
-		uint64_t ticks = calm_ticks(l, interval(l, &s[i]));
+		uint64_t ticks = calm_ticks(l, interval(l, &s[i]), l->handback_hold_us);
 		if (!ticks || l->quota_us <= l->home_quota_us)
 			continue;
 		uint64_t keep =
@@ -429,6 +443,7 @@ static void hand_back_latency(struct sched_group *g, size_t n, const struct sche
 		if (q < l->quota_us) {
 			set_quota(l, q, SCHED_REASON_CALM_HANDBACK);
 			l->burst_us = min_u64(l->burst_us, q);
+			l->handback_at_us = s[i].now_us;
 		}
 	}
 }
@@ -460,8 +475,11 @@ static size_t emit(struct sched_group *g, size_t n, struct sched_decision *out)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			/* The kernel refuses a burst above the quota. */
-			if (g[i].burst_us > g[i].quota_us)
+			if (g[i].burst_us > g[i].quota_us) {
 				g[i].burst_us = g[i].quota_us;
+				if (g[i].why < 0)
+					g[i].why = SCHED_REASON_BURST_FIT;
+			}
 			if (g[i].quota_us == g[i].old_quota_us &&
 			    g[i].burst_us == g[i].old_burst_us)
 				continue;
@@ -498,13 +516,11 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 	why = pressure_of(groups, n);
 	if (why >= 0) {
 		int esc = escalation_of(groups, n);
-		for (size_t i = 0; i < n; i++) {
-			if (groups[i].cls == SCHED_BATCH)
-				calm_reset(&groups[i]); /* pressure restarts the hold */
-		}
+		for (size_t i = 0; i < n; i++)
+			calm_reset(&groups[i]); /* pressure restarts every hold */
 		if (esc >= 0)
 			cut_batch(groups, n, samples, esc);
-		raise_latency(groups, n, &b);
+		raise_latency(groups, n, samples, &b);
 	} else if (any) {
 		bool calm = all_calm(groups, n);
 		/* Growth first, into the room there was: what a latency group

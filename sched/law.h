@@ -31,6 +31,10 @@
  * every 10 ms under pressure must not regrow batch ten times as fast (a
  * sawtooth bench/run protection showed). One tick is 100 ms of calm. */
 #define SCHED_TICK_US 100000
+/* A latency group hands raised quota back after the same hold; when it is
+ * throttled again within its hold of the last hand-back, that hand-back was
+ * premature (bursts come back), and its hold doubles, up to this. */
+#define SCHED_HANDBACK_HOLD_MAX_US 32000000
 #define SCHED_BUDGET_PERIOD_US 100000ULL /* budget period when budget->period_us is 0 */
 
 struct sched_sample {
@@ -62,6 +66,8 @@ struct sched_group {
 	unsigned calm_streak; /* calm ticks in a row: batch's growth gate, latency's hand-back gate
 			       */
 	uint64_t calm_us;     /* calm time in this streak, counted in ticks */
+	uint64_t handback_hold_us;  /* calm time before a latency group hands back (doubles) */
+	uint64_t handback_at_us;    /* sample time of its last hand-back; 0 for none */
 	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm; the
 				     * law never lowers it below min(home, p.min_quota_us) */
 	enum sched_signal signal;   /* what the last step read from this group */
@@ -89,6 +95,7 @@ enum sched_reason {
 	SCHED_REASON_CALM_GROWTH,	/* calm long enough: batch grows back */
 	SCHED_REASON_BUDGET_CLAMP,	/* a budget was exceeded: quota lowered to fit */
 	SCHED_REASON_CALM_HANDBACK,	/* a calm latency group gives raised quota back */
+	SCHED_REASON_BURST_FIT,		/* the burst lowered to the quota (the kernel needs <=) */
 	SCHED_REASON_COUNT
 };
 

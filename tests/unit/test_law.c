@@ -190,6 +190,8 @@ static void test_class_names_parse_and_round_trip(void **state)
 	assert_string_equal(sched_class_name(SCHED_CLASS_COUNT), "?");
 	assert_string_equal(sched_reason_name(SCHED_REASON_CALM_GROWTH), "calm_growth");
 	assert_string_equal(sched_reason_name(SCHED_REASON_COUNT), "?");
+	for (int r = 0; r < SCHED_REASON_COUNT; r++)
+		assert_string_not_equal(sched_reason_name((enum sched_reason)r), "?");
 }
 
 static void test_presets_are_sane_for_every_class_and_cpu_count(void **state)
@@ -580,30 +582,37 @@ static void test_throttled_latency_group_without_budget_takes_from_batch_one_for
 }
 
 /* Scenario B of bench/run protection: a latency group under its own limit
- * of 20 ms per 100 ms whose demand (30 ms of CPU every 200 ms) fits on
- * average but comes in bursts, a batch group at 160 ms per 100 ms, and a
- * total budget of 1.8 CPUs; the daemon samples every 10 ms. The group is
- * throttled in a burst while quota + burst < 30 ms. */
-static void test_bursts_under_own_limit_are_absorbed_within_the_total_budget(void **state)
+ * of 20 ms per 100 ms (no burst yet) that uses little on average, a batch
+ * group at 160 ms per 100 ms, a total budget of 1.8 CPUs, on 2 CPUs, with
+ * the presets scaled to the 100 ms period as the daemon does; the daemon
+ * samples every 10 ms. Primed. */
+static void setup_limited(struct sim *m)
 {
-	(void)state;
-	struct sim m = { 0 };
 	struct sched_params lp, bp;
-	/* the presets on 2 CPUs, scaled to a 100 ms period as the daemon does */
+	memset(m, 0, sizeof(*m));
 	sched_class_preset(SCHED_LATENCY, 2, &lp);
 	sched_class_preset(SCHED_BATCH, 2, &bp);
 	lp.min_quota_us *= 10, lp.max_quota_us *= 10, lp.burst_us *= 10, lp.period_us = 100000;
 	bp.min_quota_us /= 2, bp.max_quota_us /= 2, bp.period_us = 100000;
-	sched_group_init(&m.g[0], SCHED_LATENCY, &lp);
-	sched_group_init(&m.g[1], SCHED_BATCH, &bp);
-	m.n = 2;
-	m.g[0].quota_us = m.g[0].home_quota_us = 20000; /* its own limit */
-	m.g[0].burst_us = 0;				/* no burst yet */
-	m.g[1].quota_us = 160000;
-	m.b.total_quota_us = 180000;
-	m.dt_us = 10000;
-	m.light[0] = true;
-	step(&m);
+	sched_group_init(&m->g[0], SCHED_LATENCY, &lp);
+	sched_group_init(&m->g[1], SCHED_BATCH, &bp);
+	m->n = 2;
+	m->g[0].quota_us = m->g[0].home_quota_us = 20000; /* its own limit */
+	m->g[0].burst_us = 0;
+	m->g[1].quota_us = 160000;
+	m->b.total_quota_us = 180000;
+	m->dt_us = 10000;
+	m->light[0] = true;
+	step(m);
+}
+
+/* Its demand, 30 ms of CPU every 200 ms, fits on average but comes in
+ * bursts: it is throttled in a burst while quota + burst < 30 ms. */
+static void test_bursts_under_own_limit_are_absorbed_within_the_total_budget(void **state)
+{
+	(void)state;
+	struct sim m;
+	setup_limited(&m);
 	int throttled_steps = 0, raised = 0;
 	for (int k = 0; k < 1000; k++) { /* 10 s */
 		uint64_t room = m.g[0].quota_us + m.g[0].burst_us;
@@ -706,6 +715,44 @@ static void test_calm_latency_group_hands_raised_quota_back_and_batch_regrows(vo
 	assert_string_equal(sched_reason_name(SCHED_REASON_CALM_HANDBACK), "calm_handback");
 }
 
+/* Scenario B with bursts above what the limit and its burst absorb (50 ms
+ * every 300 ms against 20 + 20 ms): each hand-back to the 20 ms limit is
+ * followed by a throttled burst, so each doubles the hand-back hold, and
+ * throttled bursts grow rare. */
+static void test_a_limit_below_the_base_burst_gets_the_burst_fitted_first(void **state)
+{
+	(void)state;
+	struct sim m = { 0 };
+	add_group(&m, SCHED_LATENCY);
+	m.g[0].quota_us = m.g[0].home_quota_us = 2000; /* its own limit, under the 5 ms burst */
+	assert_int_equal(step(&m), 1);
+	assert_int_equal(m.d[0].why, SCHED_REASON_BURST_FIT);
+	assert_int_equal(m.d[0].new_burst_us, 2000);
+	assert_int_equal(m.d[0].new_quota_us, 2000);
+	assert_string_equal(sched_reason_name(SCHED_REASON_BURST_FIT), "burst_fit");
+}
+
+static void test_premature_handbacks_double_the_hold_so_bursts_stop_throttling(void **state)
+{
+	(void)state;
+	struct sim m;
+	setup_limited(&m);
+	int early = 0, late = 0;
+	for (int k = 0; k < 6000; k++) { /* 60 s */
+		bool burst = k % 30 == 0;
+		m.throttle[0] = burst && m.g[0].quota_us + m.g[0].burst_us < 50000;
+		if (m.throttle[0] && k < 1000)
+			early++;
+		else if (m.throttle[0] && k >= 3000)
+			late++;
+		step(&m);
+	}
+	assert_true(early >= 3); /* hand-backs at first, each followed by a throttle */
+	assert_true(late <= 2);	 /* then the hold keeps the raised quota */
+	assert_true(m.g[0].handback_hold_us >= 8000000);
+	assert_true(m.g[0].handback_hold_us <= SCHED_HANDBACK_HOLD_MAX_US);
+}
+
 static void test_batch_budget_holds_every_step_shrinks_on_stall_grows_when_calm(void **state)
 {
 	(void)state;
@@ -803,6 +850,9 @@ int main(void)
 		cmocka_unit_test(
 			test_throttled_latency_group_without_budget_takes_from_batch_one_for_one),
 		cmocka_unit_test(test_bursts_under_own_limit_are_absorbed_within_the_total_budget),
+		cmocka_unit_test(
+			test_premature_handbacks_double_the_hold_so_bursts_stop_throttling),
+		cmocka_unit_test(test_a_limit_below_the_base_burst_gets_the_burst_fitted_first),
 		cmocka_unit_test(
 			test_batch_budget_holds_every_step_shrinks_on_stall_grows_when_calm),
 		cmocka_unit_test(test_calm_latency_group_hands_raised_quota_back_and_batch_regrows),
