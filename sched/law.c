@@ -19,6 +19,7 @@ static const char *const reason_names[SCHED_REASON_COUNT] = {
 	[SCHED_REASON_CALM_HANDBACK] = "calm_handback",
 	[SCHED_REASON_BUDGET_CLAMP] = "budget_clamp",
 	[SCHED_REASON_BURST_FIT] = "burst_fit",
+	[SCHED_REASON_CUT_UNDONE] = "cut_undone",
 };
 
 const char *sched_reason_name(enum sched_reason r)
@@ -158,13 +159,16 @@ static void smooth(struct sched_group *g, uint64_t rate, uint64_t dt_us)
 /* Counts the stall of one interval into g's CUSUM: the stall its own
  * throttling does not explain, minus target per second. Returns true when a
  * confirm's worth has built up (and spends it): the stall persists. */
-static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t dt_us)
+static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t now_us,
+			    uint64_t dt_us)
 {
 	uint64_t target = g->p.target_stall_us;
 	uint64_t confirm = muldiv(target, SCHED_CONFIRM_US, US_PER_S, false);
 	uint64_t debt = sat_sub(sat_add(g->stall_debt_us, excess_us),
 				muldiv(target, dt_us, US_PER_S, false));
 
+	if (!g->stall_debt_us && debt)
+		g->debt_since_us = now_us - dt_us;
 	g->stall_debt_us = min_u64(debt, 2 * confirm);
 	if (!confirm || g->stall_debt_us < confirm)
 		return false;
@@ -201,7 +205,7 @@ static void read_signal(struct sched_group *g, const struct sched_sample *s)
 	 * is raised for that; only the rest can be the weights failing. */
 	excess = sat_sub(stall, s->throttled_us - a->throttled_us);
 	smooth(g, muldiv(excess, US_PER_S, dt, false), dt);
-	if (stall_confirmed(g, excess, dt))
+	if (stall_confirmed(g, excess, s->now_us, dt))
 		g->signal = SCHED_SIG_STALL;
 	else if (throttled)
 		g->signal = SCHED_SIG_THROTTLED;
@@ -298,16 +302,93 @@ static uint64_t interval(const struct sched_group *g, const struct sched_sample 
 	return s->now_us > g->last.now_us ? s->now_us - g->last.now_us : 0;
 }
 
+/* Ends an escalation's verification (see SCHED_VERIFY_US): the quotas it
+ * changed stay when it helped; otherwise batch gets its quota back and a
+ * latency group raised for the stall (not for throttling) returns. */
+static void settle_escalation(struct sched_group *g, size_t n, bool undo)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t q = g[i].uncut_quota_us;
+		if (!q)
+			continue;
+		g[i].uncut_quota_us = 0;
+		if (undo && ((g[i].cls == SCHED_BATCH) == (q > g[i].quota_us)) &&
+		    q != g[i].quota_us) {
+			set_quota(&g[i], q, SCHED_REASON_CUT_UNDONE);
+			g[i].burst_us = min_u64(g[i].burst_us, q);
+		}
+	}
+}
+
+/* True when every batch group is at its floor: nothing left to cut. */
+static bool batch_at_floors(const struct sched_group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls == SCHED_BATCH && g[i].quota_us > floor_of(&g[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Starts, blocks and judges escalations (SCHED_VERIFY_US): a confirmed
+ * stall during a block only holds (warm); the first one starts a
+ * verification. SCHED_VERIFY_US after the last cut (cut_batch) it helped if
+ * the stall halved; it did not if batch is at its floors and it has not. */
+static void verify_escalations(struct sched_group *g, size_t n, const struct sched_sample *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sched_group *w = &g[i];
+		uint64_t now = s[i].now_us, target = w->p.target_stall_us;
+		if (w->cls == SCHED_BATCH || w->signal == SCHED_SIG_NONE)
+			continue;
+		if (w->signal == SCHED_SIG_STALL && now < w->esc_blocked_until_us) {
+			w->signal = SCHED_SIG_WARM;
+		} else if (w->signal == SCHED_SIG_STALL && !w->esc_at_us) {
+			/* the mean stall over the confirmation */
+			uint64_t span = max_u64(now - w->debt_since_us, 1);
+			w->esc_at_us = now;
+			w->esc_rate_us = target + muldiv(target, SCHED_CONFIRM_US, span, false);
+		} else if (w->esc_at_us && now - w->esc_at_us >= SCHED_VERIFY_US) {
+			bool helped = w->signal == SCHED_SIG_CALM ||
+				      2 * w->smooth_rate_us <= w->esc_rate_us;
+			if (!helped && !batch_at_floors(g, n))
+				continue; /* not done cutting: the stall may yet fall */
+			uint64_t backoff = w->esc_backoff_us ? w->esc_backoff_us : SCHED_BACKOFF_US;
+			w->esc_at_us = 0;
+			if (helped) {
+				w->esc_backoff_us = SCHED_BACKOFF_US;
+			} else {
+				w->esc_blocked_until_us = now + backoff;
+				w->esc_backoff_us = min_u64(2 * backoff, SCHED_BACKOFF_MAX_US);
+				if (w->signal == SCHED_SIG_STALL)
+					w->signal = SCHED_SIG_WARM;
+			}
+			settle_escalation(g, n, !helped);
+		}
+	}
+}
+
 /* Escalation: every batch group with an interval is cut to NUM/DEN of what
  * it used (at most its quota), down to its floor. */
 static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample *s, int why)
 {
+	bool cut = false;
+
 	for (size_t i = 0; i < n; i++) {
 		if (g[i].cls != SCHED_BATCH || g[i].signal == SCHED_SIG_NONE)
 			continue;
+		if (!g[i].uncut_quota_us)
+			g[i].uncut_quota_us = g[i].quota_us; /* for an undo */
 		uint64_t base = min_u64(g[i].quota_us, used_per_period(&g[i], &s[i]));
 		uint64_t q = muldiv(base, SCHED_CUT_NUM, SCHED_CUT_DEN, false);
-		set_quota(&g[i], max_u64(q, floor_of(&g[i])), why);
+		q = max_u64(q, floor_of(&g[i]));
+		cut |= q < g[i].quota_us;
+		set_quota(&g[i], q, why);
+	}
+	/* The verification window starts at the last cut that changed something. */
+	for (size_t i = 0; cut && i < n; i++) {
+		if (g[i].signal == SCHED_SIG_STALL && g[i].esc_at_us)
+			g[i].esc_at_us = s[i].now_us;
 	}
 }
 
@@ -380,6 +461,8 @@ static void raise_latency(struct sched_group *g, size_t n, const struct sched_sa
 		}
 		int why = l->signal == SCHED_SIG_STALL ? SCHED_REASON_LATENCY_STALL
 						       : SCHED_REASON_LATENCY_THROTTLED;
+		if (l->signal == SCHED_SIG_STALL && !l->uncut_quota_us)
+			l->uncut_quota_us = l->quota_us; /* for an undo */
 		raise_quota(g, n, i, b, why);
 		uint64_t burst = muldiv(max_u64(l->burst_us, l->p.burst_us), SCHED_RAISE_NUM,
 					SCHED_RAISE_DEN, true);
@@ -513,6 +596,7 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 		read_signal(&groups[i], &samples[i]);
 		any |= groups[i].signal != SCHED_SIG_NONE;
 	}
+	verify_escalations(groups, n, samples);
 	why = pressure_of(groups, n);
 	if (why >= 0) {
 		int esc = escalation_of(groups, n);

@@ -21,6 +21,13 @@
  * worth (target * SCHED_CONFIRM_US / 1 s) escalates once and is spent. A
  * stall at rate s > target escalates after target * CONFIRM / (s - target). */
 #define SCHED_CONFIRM_US 2000000
+/* An escalation bets that batch causes the stall. When batch has been at
+ * its floors for SCHED_VERIFY_US and the smoothed stall has not halved (nor
+ * become calm), the cuts are undone and the group may not escalate again
+ * for a backoff, SCHED_BACKOFF_US doubling up to SCHED_BACKOFF_MAX_US. */
+#define SCHED_VERIFY_US 2000000
+#define SCHED_BACKOFF_US 10000000
+#define SCHED_BACKOFF_MAX_US 160000000
 /* Calm: the stall rate smoothed over SCHED_SMOOTH_US (exponential, paced by
  * time) is at most target / SCHED_CALM_DIV, and no throttling or trigger. */
 #define SCHED_SMOOTH_US 500000
@@ -66,15 +73,21 @@ struct sched_group {
 	unsigned calm_streak; /* calm ticks in a row: batch's growth gate, latency's hand-back gate
 			       */
 	uint64_t calm_us;     /* calm time in this streak, counted in ticks */
-	uint64_t handback_hold_us;  /* calm time before a latency group hands back (doubles) */
-	uint64_t handback_at_us;    /* sample time of its last hand-back; 0 for none */
-	uint64_t home_quota_us;	    /* a latency group's own limit, handed back to when calm; the
-				     * law never lowers it below min(home, p.min_quota_us) */
-	enum sched_signal signal;   /* what the last step read from this group */
-	uint64_t stall_rate_us;	    /* last interval's stall, us per second */
-	uint64_t smooth_rate_us;    /* stall beyond own throttling, smoothed, us per second */
-	uint64_t stall_debt_us;	    /* unconfirmed stall above target (the CUSUM), us */
-	uint64_t throttled_rate_us; /* last interval's throttled time, us per second */
+	uint64_t handback_hold_us;     /* calm time before a latency group hands back (doubles) */
+	uint64_t handback_at_us;       /* sample time of its last hand-back; 0 for none */
+	uint64_t home_quota_us;	       /* a latency group's own limit, handed back to when calm; the
+					* law never lowers it below min(home, p.min_quota_us) */
+	enum sched_signal signal;      /* what the last step read from this group */
+	uint64_t stall_rate_us;	       /* last interval's stall, us per second */
+	uint64_t smooth_rate_us;       /* stall beyond own throttling, smoothed, us per second */
+	uint64_t stall_debt_us;	       /* unconfirmed stall above target (the CUSUM), us */
+	uint64_t debt_since_us;	       /* when the CUSUM last rose from 0 */
+	uint64_t esc_at_us;	       /* first cut of the escalation being verified; 0 for none */
+	uint64_t esc_rate_us;	       /* stall rate that escalation confirmed, us per second */
+	uint64_t esc_blocked_until_us; /* no escalation before this (its cuts did not help) */
+	uint64_t esc_backoff_us;       /* the next block's length; 0 is SCHED_BACKOFF_US */
+	uint64_t uncut_quota_us;       /* quota before the escalation being verified; 0 for none */
+	uint64_t throttled_rate_us;    /* last interval's throttled time, us per second */
 	uint64_t old_quota_us, old_burst_us; /* values before the step being made */
 	int why;			     /* reason of this step's change, -1 for none */
 };
@@ -96,6 +109,7 @@ enum sched_reason {
 	SCHED_REASON_BUDGET_CLAMP,	/* a budget was exceeded: quota lowered to fit */
 	SCHED_REASON_CALM_HANDBACK,	/* a calm latency group gives raised quota back */
 	SCHED_REASON_BURST_FIT,		/* the burst lowered to the quota (the kernel needs <=) */
+	SCHED_REASON_CUT_UNDONE,	/* cuts did not relieve the stall: batch quota restored */
 	SCHED_REASON_COUNT
 };
 

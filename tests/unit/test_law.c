@@ -30,7 +30,11 @@ struct sim {
 	bool throttle[MAXG];
 	bool trigger[MAXG];
 	bool light[MAXG]; /* uses a tenth of its quota instead of all of it */
-	uint64_t dt_us;	  /* the sampling interval; 0 is DT_US */
+	/* The stall comes from batch: stall_per_s while some batch group is
+	 * above its floor, floor_stall_per_s once all are at their floors. */
+	bool batch_bound[MAXG];
+	uint64_t floor_stall_per_s[MAXG];
+	uint64_t dt_us; /* the sampling interval; 0 is DT_US */
 };
 
 static size_t add_group(struct sim *m, enum sched_class c)
@@ -91,14 +95,27 @@ static void assert_lowered_first(const struct sim *m)
 
 /* Advances the clock by DT_US, moves the counters by the load, and steps the law.
  * Every group uses its full quota (batch hogs; a throttled latency group). */
+/* True when some batch group holds more than its floor. */
+static bool batch_above_floors(const struct sim *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->g[i].cls == SCHED_BATCH && m->g[i].quota_us > m->g[i].p.min_quota_us)
+			return true;
+	}
+	return false;
+}
+
 static size_t step(struct sim *m)
 {
 	uint64_t dt = m->dt_us ? m->dt_us : DT_US;
+	bool above = batch_above_floors(m);
 	for (size_t i = 0; i < m->n; i++) {
 		struct sched_sample *s = &m->s[i];
 		struct sched_group *g = &m->g[i];
+		uint64_t rate =
+			m->batch_bound[i] && !above ? m->floor_stall_per_s[i] : m->stall_per_s[i];
 		s->now_us += dt;
-		s->stall_us += m->stall_per_s[i] * dt / 1000000;
+		s->stall_us += rate * dt / 1000000;
 		s->usage_us += g->quota_us * dt / g->p.period_us / (m->light[i] ? 10 : 1);
 		if (m->throttle[i]) {
 			/* PSI counts the time a group is throttled as stall. */
@@ -113,6 +130,18 @@ static size_t step(struct sim *m)
 	assert_bounds_hold(m); /* the floors, ceilings and budgets hold on every step */
 	assert_lowered_first(m);
 	return m->nd;
+}
+
+/* The latency groups' stall comes from batch: it falls to floor_per_s
+ * once batch is at its floors. */
+static void bind_to_batch(struct sim *m, uint64_t floor_per_s)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->g[i].cls == SCHED_LATENCY) {
+			m->batch_bound[i] = true;
+			m->floor_stall_per_s[i] = floor_per_s;
+		}
+	}
 }
 
 static void set_stall(struct sim *m, enum sched_class c, uint64_t per_s)
@@ -417,12 +446,45 @@ static void test_stall_at_the_target_never_cuts_batch(void **state)
 	set_stall(&m, SCHED_LATENCY, m.g[0].p.target_stall_us);
 	assert_int_equal(time_to_batch_cut(&m, 60000000), UINT64_MAX);
 }
+static void
+test_cuts_that_do_not_relieve_the_stall_are_undone_and_escalation_backs_off(void **state)
+{
+	(void)state;
+	struct sim m;
+	setup_mixed(&m, 0, 0);
+	uint64_t b1 = m.g[1].quota_us, b2 = m.g[2].quota_us;
+	/* 50% stall that batch does not cause (other load, IRQs): cuts change nothing */
+	set_stall(&m, SCHED_LATENCY, 500000);
+	uint64_t cut_at = time_to_batch_cut(&m, 1000000);
+	assert_true(cut_at <= cut_bound_us(&m.g[0], 500000, DT_US));
+	int undone = 0, episodes = 1, low_steps = 0, steps = 0;
+	bool low = true;
+	for (uint64_t t = cut_at; t < 120000000; t += DT_US, steps++) { /* 2 minutes */
+		step(&m);
+		for (size_t k = 0; k < m.nd; k++)
+			undone += m.d[k].why == SCHED_REASON_CUT_UNDONE;
+		bool now_low = m.g[1].quota_us < b1;
+		episodes += now_low && !low;
+		low = now_low;
+		low_steps += now_low;
+	}
+	/* each probe is undone after SCHED_VERIFY_US; the blocks double (10, 20,
+	 * 40, 80 s): at most 4 probes in 2 minutes, batch cut under 10% of it */
+	assert_true(undone >= 2 && episodes <= 4);
+	assert_true(low_steps * 10 < steps);
+	assert_int_equal(m.g[1].quota_us, b1);
+	assert_int_equal(m.g[2].quota_us, b2);
+	assert_true(m.g[0].esc_backoff_us > SCHED_BACKOFF_US);
+	assert_string_equal(sched_reason_name(SCHED_REASON_CUT_UNDONE), "cut_undone");
+}
+
 static void test_sustained_stall_drives_batch_to_its_floor_and_no_lower(void **state)
 {
 	(void)state;
 	struct sim m;
 	setup_mixed(&m, 400000, 0);
 	set_stall(&m, SCHED_LATENCY, 500000);
+	bind_to_batch(&m, 30000); /* batch causes it: at its floors, 3% is left */
 	for (int k = 0; k < 50; k++) {
 		step(&m);
 		assert_bounds_hold(&m);
@@ -438,10 +500,12 @@ static void test_recovery_waits_for_the_calm_streak_then_grows_additively(void *
 	struct sim m;
 	setup_mixed(&m, 0, 300000); /* batch may use 3 CPUs */
 	set_stall(&m, SCHED_LATENCY, 500000);
+	bind_to_batch(&m, 30000);
 	for (int k = 0; k < 20; k++)
 		step(&m);
 	assert_int_equal(m.g[1].quota_us, m.g[1].p.min_quota_us);
 	set_stall(&m, SCHED_LATENCY, 0);
+	bind_to_batch(&m, 0); /* the load is gone */
 	/* The smoothed stall decays below target / CALM_DIV, then the hold. */
 	int quiet = 0;
 	while (step(&m) == 0 && quiet < 100)
@@ -484,11 +548,14 @@ static void test_bursty_load_keeps_batch_low_without_sawtooth(void **state)
 	(void)state;
 	struct sim m;
 	setup_mixed(&m, 0, 0);
+	bind_to_batch(&m, 30000);
 	struct turns t = { .prev = m.g[1].quota_us };
 	for (int k = 0; k < 200; k++) {
 		/* 60% stall for 100 ms every 400 ms (15% on average, persistent),
 		 * with calm gaps shorter than the hold */
-		set_stall(&m, SCHED_LATENCY, k % (SCHED_CALM_SAMPLES - 1) == 0 ? 600000 : 0);
+		m.stall_per_s[0] = k % (SCHED_CALM_SAMPLES - 1) == 0 ? 600000 : 0;
+		/* at batch's floors a quarter is left: 3.75% on average, warm */
+		m.floor_stall_per_s[0] = m.stall_per_s[0] / 4;
 		step(&m);
 		track(&t, m.g[1].quota_us);
 	}
@@ -507,8 +574,9 @@ static void test_load_oscillating_near_the_stall_threshold_changes_quotas_rarely
 		set_stall(&m, SCHED_LATENCY, k % 2 ? target * 11 / 10 : target * 9 / 10);
 		assert_int_equal(step(&m), 0);
 	}
-	/* Around twice the target: cuts, only downwards, then nothing. */
+	/* Around twice the target, from batch: cuts, only downwards, then nothing. */
 	setup_mixed(&m, 0, 0);
+	bind_to_batch(&m, 30000);
 	struct turns t = { .prev = m.g[1].quota_us };
 	for (int k = 0; k < 600; k++) {
 		set_stall(&m, SCHED_LATENCY, k % 2 ? target * 25 / 10 : target * 15 / 10);
@@ -839,6 +907,8 @@ int main(void)
 		cmocka_unit_test(test_persistent_stall_cuts_batch_within_the_stated_bound),
 		cmocka_unit_test(test_stall_at_the_target_never_cuts_batch),
 		cmocka_unit_test(test_sustained_stall_drives_batch_to_its_floor_and_no_lower),
+		cmocka_unit_test(
+			test_cuts_that_do_not_relieve_the_stall_are_undone_and_escalation_backs_off),
 		cmocka_unit_test(test_recovery_waits_for_the_calm_streak_then_grows_additively),
 		cmocka_unit_test(test_bursty_load_keeps_batch_low_without_sawtooth),
 		cmocka_unit_test(
