@@ -17,6 +17,7 @@ set yrange [0:*]
 set xtics rotate by -20
 set xrange [-0.6:*]
 set grid ytics
+set offsets 0, 0, graph 0.25, 0
 set key top left box opaque
 plot dat using 1:4:xtic(2) with boxes lc rgb "#1f77b4" title "p99", \
      dat using 1:3 with points pt 7 ps 1.2 lc rgb "#2ca02c" title "p50", \
@@ -24,6 +25,7 @@ plot dat using 1:4:xtic(2) with boxes lc rgb "#1f77b4" title "p99", \
      dat using 1:4:(sprintf("%.0f", $4)) with labels offset 0,0.8 notitle
 unset xrange
 unset yrange
+set offsets 0, 0, 0, 0
 set xtics norotate
 set xlabel "seconds into the alcove_psi condition (sampled every 10 ms)"
 set ylabel "quota (CPUs = quota / period)"

@@ -6,7 +6,8 @@
 # the batch group's usage_usec (v2 cpu.stat) while the latency task runs.
 #
 # A, co-location: 2 ms of CPU every 10 ms in group lat (no limit) next to
-# nproc+1 busy loops in group batch. Conditions:
+# nproc+1 busy loops in group batch, in 3 interleaved rounds of 5 s (one
+# with --quick); each alcove round starts its own daemon. Conditions:
 #   idle         no hogs
 #   none         hogs, no control
 #   static50     hogs, batch cpu quota 50% of the machine (nproc/2 CPUs)
@@ -42,6 +43,10 @@
 set -euo pipefail
 quick=${BENCH_QUICK:-0}
 D=$([ "$quick" = 1 ] && echo 5 || echo 15)
+# Scenario A runs its conditions interleaved, in ROUNDS rounds of DR s each,
+# so a change in the machine's other load hits every condition alike.
+ROUNDS=${PROTECTION_ROUNDS:-$([ "$quick" = 1 ] && echo 1 || echo 3)}
+DR=$((D / ROUNDS))
 scenarios=${PROTECTION_SCENARIOS:-A B B2}
 source bench/sched_lib.bash
 need_build
@@ -75,13 +80,10 @@ log_reasons() {
     END {for (k in n) printf "%s=%d ", k, n[k]; print ""}' "$1"
 }
 cpu_s() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e6}'; }
-sample_batch_quota() { # background: batch quota every 50 ms into $1
-  while :; do echo "$(date +%s%N) $(quota batch)"; sleep 0.05; done >"$1" &
-  qpid=$!
-}
 
+# a_condition CONDITION ROUND: one round of a condition of scenario A.
 a_condition() {
-  local c=$1 u0 u1 res
+  local c=$1 r=$2 u0 u1
   reset_groups
   case $c in
     static50) set_quota batch $((ncpu * 50000)) 100000 ;;
@@ -90,37 +92,47 @@ a_condition() {
   esac
   if [ "$c" != idle ]; then for i in $(seq $nhogs); do hog batch; done; fi
   case $c in
-    alcove_poll) sched_start --mode poll; sample_batch_quota "$T/q.$c" ;;
-    alcove_psi) sched_start --mode psi; sample_batch_quota "$T/q.$c" ;;
+    alcove_poll) sched_start --mode poll ;;
+    alcove_psi) sched_start --mode psi ;;
   esac
+  # the same sampler in every condition, so that its own CPU is alike
+  watch_quotas "$T/q.$c.$r" 0.05
   sleep 1
   u0=$(usage_us batch)
-  res=$(in_lat "$B/latency_task" 2 10 "$D" 1 "$T/rt.$c")
+  in_lat "$B/latency_task" 2 10 "$DR" 1 "$T/rt.$c.$r" >/dev/null
   u1=$(usage_us batch)
   if [ "${c#alcove}" != "$c" ]; then
-    kill "$qpid"; wait "$qpid" 2>/dev/null || true
-    "$A" sched log --socket "$SOCK" >"$T/log.$c"
-    log_reasons "$T/log.$c" >"$T/reasons.$c"
+    "$A" sched log --socket "$SOCK" >>"$T/log.$c"
     sched_stop
   fi
+  kill "$wpid"; wait "$wpid" 2>/dev/null || true
+  wpid=
   stop_pids
-  echo "$c $res batch_cpu_s=$(cpu_s "$u0" "$u1")"
+  echo "$c batch_cpu_s=$(cpu_s "$u0" "$u1")"
 }
 
 scenario_a() {
   echo
-  echo "== A, co-location: latency_task 2 ms CPU every 10 ms (no limit) next to $nhogs hogs"
-  local c
-  for c in idle none static50 idle1 shares2 alcove_poll alcove_psi; do
-    a_condition "$c" >>"$T/results.a"
+  echo "== A, co-location: latency_task 2 ms CPU every 10 ms (no limit) next to $nhogs hogs; $ROUNDS rounds of $DR s, the conditions interleaved"
+  local c r
+  for r in $(seq "$ROUNDS"); do
+    for c in idle none static50 idle1 shares2 alcove_poll alcove_psi; do
+      a_condition "$c" "$r" >>"$T/results.a"
+    done
   done
-  python3 - "$T" "$D" <<'PY'
-import sys
+  for c in alcove_poll alcove_psi; do log_reasons "$T/log.$c" >"$T/reasons.$c"; cat "$T"/q.$c.* >"$T/q.$c"; done
+  python3 - "$T" "$((DR * ROUNDS))" <<'PY'
+import sys, glob
 T, D = sys.argv[1], float(sys.argv[2])
+def pct(xs, q):
+    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))]
 rows = {}
 for line in open(f"{T}/results.a"):
-    f = line.split()
-    rows[f[0]] = {k: float(v) for k, v in (x.split("=") for x in f[1:])}
+    c, cpu = line.split()
+    rows.setdefault(c, {"batch_cpu_s": 0.0})["batch_cpu_s"] += float(cpu.split("=")[1])
+for c, r in rows.items():
+    rt = sorted(float(x) for f in sorted(glob.glob(f"{T}/rt.{c}.*")) for x in open(f))
+    r.update(n=len(rt), p50_ms=pct(rt, 50), p99_ms=pct(rt, 99), max_ms=rt[-1], mean_ms=sum(rt) / len(rt))
 print(f"{'condition':12} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'mean ms':>8} {'batch CPU-s':>12} {'batch CPUs':>10}")
 dat = []
 for i, (c, r) in enumerate(rows.items()):
@@ -130,11 +142,9 @@ open(f"{T}/protection.dat", "w").write("\n".join(dat) + "\n")
 best = min(("static50", "idle1", "shares2"), key=lambda c: rows[c]["p99_ms"])
 print(f"\nbest static setting by p99: {best}")
 for c in ("alcove_poll", "alcove_psi"):
-    qs = [int(l.split()[1]) for l in open(f"{T}/q.{c}") if len(l.split()) == 2]
+    qs = [float(l.split()[2]) for l in open(f"{T}/q.{c}")]
     changes = sum(1 for a, b in zip(qs, qs[1:]) if a != b)
-    vals = [q for q in qs if q >= 0]
-    lo = min(vals) if vals else -1
-    print(f"{c}: batch quota sampled {len(qs)}x every 50 ms: min {lo} us, max {max(qs)} us (-1 = none), {changes} changes")
+    print(f"{c}: batch quota read {len(qs)}x every 50 ms: min {min(qs):.2f}, max {max(qs):.2f} CPUs (inf = no limit), {changes} changes")
     print(f"   decisions (last 256 at most): {open(f'{T}/reasons.{c}').read().strip() or 'none'}")
 out = [f"a_best_static={best}"]
 for c, r in rows.items():
