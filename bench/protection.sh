@@ -249,7 +249,7 @@ for c in ("alcove_psi", "alcove_poll"):
 open(f"{T}/result.{name}", "w").write(f"{k}_budget_cpus={budget} " + " ".join(out))
 PY
   local k
-  k=$(echo "$n" | tr A-Z a-z)
+  k=$(echo "$n" | tr '[:upper:]' '[:lower:]')
   gnuplot -e "dat='$T/$k.dat'; qdat='$T/$k.quota.dat'; budget=$B_BUDGET; out='build/bench/protection_$k.png'; subtitle='$n: $(uname -r), $LAYOUT, lat 20 ms/100 ms, 10 x $w ms every $p ms, $nhogs hogs, budget $B_BUDGET CPUs, $D s per condition'" bench/plot_protection_b.gp
 }
 
