@@ -27,7 +27,7 @@ unset xrange
 unset yrange
 set offsets 0, 0, 0, 0
 set xtics norotate
-set xlabel "seconds into the alcove_psi condition (sampled every 10 ms)"
+set xlabel "seconds into alcove_psi's first round (sampled every 10 ms)"
 set ylabel "quota (CPUs = quota / period)"
 set yrange [0:budget * 1.2]
 set key bottom right box opaque

@@ -1,13 +1,15 @@
 # bench/run protection: does alcove sched protect a latency task next to
 # CPU hogs? Two scenarios, each condition side by side in one run (D s per
 # condition: 15, 5 with --quick). PROTECTION_SCENARIOS="A B B2" (the
-# default) picks the scenarios. Latency: bench/latency_task, response = completion -
+# default) picks the scenarios. Every scenario runs its conditions in 3
+# interleaved rounds of 5 s (PROTECTION_ROUNDS; one round with --quick),
+# each alcove round with a daemon of its own; percentiles are over all the
+# rounds' responses, batch CPU-s their sum. Latency: bench/latency_task, response = completion -
 # scheduled arrival, the work measured in thread CPU time. Batch CPU-s =
 # the batch group's usage_usec (v2 cpu.stat) while the latency task runs.
 #
 # A, co-location: 2 ms of CPU every 10 ms in group lat (no limit) next to
-# nproc+1 busy loops in group batch, in 3 interleaved rounds of 5 s (one
-# with --quick); each alcove round starts its own daemon. Conditions:
+# nproc+1 busy loops in group batch. Conditions:
 #   idle         no hogs
 #   none         hogs, no control
 #   static50     hogs, batch cpu quota 50% of the machine (nproc/2 CPUs)
@@ -43,10 +45,11 @@
 set -euo pipefail
 quick=${BENCH_QUICK:-0}
 D=$([ "$quick" = 1 ] && echo 5 || echo 15)
-# Scenario A runs its conditions interleaved, in ROUNDS rounds of DR s each,
-# so a change in the machine's other load hits every condition alike.
+# Each scenario runs its conditions interleaved, in ROUNDS rounds of DR s
+# each, so a change in the machine's other load hits every condition alike.
 ROUNDS=${PROTECTION_ROUNDS:-$([ "$quick" = 1 ] && echo 1 || echo 3)}
 DR=$((D / ROUNDS))
+DT=$((DR * ROUNDS)) # seconds per condition, all rounds
 scenarios=${PROTECTION_SCENARIOS:-A B B2}
 source bench/sched_lib.bash
 need_build
@@ -58,7 +61,7 @@ ncpu=$(nproc)
 nhogs=$((ncpu + 1))
 mkdir -p build/bench
 
-echo "protection: $ncpu cpus, $(uname -r), cgroup layout $LAYOUT; $nhogs hogs; $D s per condition; scenarios $scenarios"
+echo "protection: $ncpu cpus, $(uname -r), cgroup layout $LAYOUT; $nhogs hogs; $DT s per condition in $ROUNDS rounds; scenarios $scenarios"
 load0=$(cut -d' ' -f1 /proc/loadavg)
 echo "psi trigger window allowed here: $(probe_window); load average (1, 5, 15 min) before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "this is a shared 2-vCPU VM: figures are noisy, compare within this run only"
@@ -80,6 +83,26 @@ log_reasons() {
     END {for (k in n) printf "%s=%d ", k, n[k]; print ""}' "$1"
 }
 cpu_s() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e6}'; }
+# summarize S: results.S, one line per condition "C n=.. p50_ms=.. p99_ms=..
+# max_ms=.. mean_ms=.. batch_cpu_s=..", from every round's batch CPU-s
+# (results.S.rounds) and raw response times (rt.S.C.ROUND).
+summarize() {
+  python3 - "$T" "$1" <<'PY'
+import sys, glob
+T, s = sys.argv[1:3]
+cpu = {}
+for line in open(f"{T}/results.{s}.rounds"):
+    c, v = line.split()
+    cpu[c] = cpu.get(c, 0.0) + float(v.split("=")[1])
+with open(f"{T}/results.{s}", "w") as out:
+    for c, v in cpu.items():
+        rt = sorted(float(x) for f in glob.glob(f"{T}/rt.{s}.{c}.*") for x in open(f))
+        def pct(q):
+            return rt[min(len(rt) - 1, int(round(q / 100 * (len(rt) - 1))))]
+        out.write(f"{c} n={len(rt)} p50_ms={pct(50):.3f} p99_ms={pct(99):.3f} max_ms={rt[-1]:.3f} "
+                  f"mean_ms={sum(rt) / len(rt):.3f} batch_cpu_s={v:.2f}\n")
+PY
+}
 
 # a_condition CONDITION ROUND: one round of a condition of scenario A.
 a_condition() {
@@ -96,13 +119,13 @@ a_condition() {
     alcove_psi) sched_start --mode psi ;;
   esac
   # the same sampler in every condition, so that its own CPU is alike
-  watch_quotas "$T/q.$c.$r" 0.05
+  watch_quotas "$T/q.A.$c.$r" 0.05
   sleep 1
   u0=$(usage_us batch)
-  in_lat "$B/latency_task" 2 10 "$DR" 1 "$T/rt.$c.$r" >/dev/null
+  in_lat "$B/latency_task" 2 10 "$DR" 1 "$T/rt.A.$c.$r" >/dev/null
   u1=$(usage_us batch)
   if [ "${c#alcove}" != "$c" ]; then
-    "$A" sched log --socket "$SOCK" >>"$T/log.$c"
+    "$A" sched log --socket "$SOCK" >>"$T/log.A.$c"
     sched_stop
   fi
   kill "$wpid"; wait "$wpid" 2>/dev/null || true
@@ -117,22 +140,18 @@ scenario_a() {
   local c r
   for r in $(seq "$ROUNDS"); do
     for c in idle none static50 idle1 shares2 alcove_poll alcove_psi; do
-      a_condition "$c" "$r" >>"$T/results.a"
+      a_condition "$c" "$r" >>"$T/results.A.rounds"
     done
   done
-  for c in alcove_poll alcove_psi; do log_reasons "$T/log.$c" >"$T/reasons.$c"; cat "$T"/q.$c.* >"$T/q.$c"; done
-  python3 - "$T" "$((DR * ROUNDS))" <<'PY'
-import sys, glob
+  summarize A
+  for c in alcove_poll alcove_psi; do log_reasons "$T/log.A.$c" >"$T/reasons.A.$c"; cat "$T"/q.A.$c.* >"$T/q.A.$c"; done
+  python3 - "$T" "$DT" <<'PY'
+import sys
 T, D = sys.argv[1], float(sys.argv[2])
-def pct(xs, q):
-    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))]
 rows = {}
-for line in open(f"{T}/results.a"):
-    c, cpu = line.split()
-    rows.setdefault(c, {"batch_cpu_s": 0.0})["batch_cpu_s"] += float(cpu.split("=")[1])
-for c, r in rows.items():
-    rt = sorted(float(x) for f in sorted(glob.glob(f"{T}/rt.{c}.*")) for x in open(f))
-    r.update(n=len(rt), p50_ms=pct(rt, 50), p99_ms=pct(rt, 99), max_ms=rt[-1], mean_ms=sum(rt) / len(rt))
+for line in open(f"{T}/results.A"):
+    f = line.split()
+    rows[f[0]] = {k: float(v) for k, v in (x.split("=") for x in f[1:])}
 print(f"{'condition':12} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'mean ms':>8} {'batch CPU-s':>12} {'batch CPUs':>10}")
 dat = []
 for i, (c, r) in enumerate(rows.items()):
@@ -142,10 +161,10 @@ open(f"{T}/protection.dat", "w").write("\n".join(dat) + "\n")
 best = min(("static50", "idle1", "shares2"), key=lambda c: rows[c]["p99_ms"])
 print(f"\nbest static setting by p99: {best}")
 for c in ("alcove_poll", "alcove_psi"):
-    qs = [float(l.split()[2]) for l in open(f"{T}/q.{c}")]
+    qs = [float(l.split()[2]) for l in open(f"{T}/q.A.{c}")]
     changes = sum(1 for a, b in zip(qs, qs[1:]) if a != b)
     print(f"{c}: batch quota read {len(qs)}x every 50 ms: min {min(qs):.2f}, max {max(qs):.2f} CPUs (inf = no limit), {changes} changes")
-    print(f"   decisions (last 256 at most): {open(f'{T}/reasons.{c}').read().strip() or 'none'}")
+    print(f"   decisions (last 256 per round at most): {open(f'{T}/reasons.A.{c}').read().strip() or 'none'}")
 out = [f"a_best_static={best}"]
 for c, r in rows.items():
     out += [f"a_{c}_p50_ms={r['p50_ms']:.2f}", f"a_{c}_p99_ms={r['p99_ms']:.2f}", f"a_{c}_batch_cpu_s={r['batch_cpu_s']:.2f}"]
@@ -159,14 +178,14 @@ for c in ("alcove_psi", "alcove_poll"):
     out += [f"a_{c}_p99_vs_best_static={pr:.2f}", f"a_{c}_batch_vs_best_static={br:.2f}", f"a_{c}_target={'held' if ok else 'missed'}"]
 open(f"{T}/result.a", "w").write(" ".join(out))
 PY
-  gnuplot -e "dat='$T/protection.dat'; out='build/bench/protection.png'; subtitle='A: $(uname -r), $LAYOUT, 2 ms every 10 ms next to $nhogs hogs, $D s per condition'" bench/plot_protection.gp
+  gnuplot -e "dat='$T/protection.dat'; out='build/bench/protection.png'; subtitle='A: $(uname -r), $LAYOUT, 2 ms every 10 ms next to $nhogs hogs, $DT s per condition'" bench/plot_protection.gp
 }
 
 B_BUDGET=1.8
-# b_condition NAME W P CONDITION: one condition of scenario NAME, bursts
-# of 10 requests of W ms every P ms.
+# b_condition NAME W P CONDITION ROUND: one round of a condition of
+# scenario NAME, bursts of 10 requests of W ms every P ms.
 b_condition() {
-  local n=$1 w=$2 p=$3 c=$4 u0 u1 res
+  local n=$1 w=$2 p=$3 c=$4 r=$5 u0 u1
   reset_groups
   [ "$c" = idle ] || set_quota lat 20000 100000
   case $c in idle | limit_alone) ;; *) set_quota batch 160000 100000 ;; esac
@@ -178,31 +197,35 @@ b_condition() {
     alcove_poll) sched_start --mode poll --budget $B_BUDGET ;;
     alcove_psi) sched_start --mode psi --budget $B_BUDGET ;;
   esac
-  watch_quotas "$T/w.$n.$c" 0.01
+  watch_quotas "$T/w.$n.$c.$r" 0.01
   sleep 1
   u0=$(usage_us batch)
-  res=$(in_lat "$B/latency_task" "$w" "$p" "$D" 10 "$T/rt.$n.$c")
+  in_lat "$B/latency_task" "$w" "$p" "$DR" 10 "$T/rt.$n.$c.$r" >/dev/null
   u1=$(usage_us batch)
   if [ "${c#alcove}" != "$c" ]; then
-    "$A" sched log --socket "$SOCK" >"$T/log.$n.$c"
-    log_reasons "$T/log.$n.$c" >"$T/reasons.$n.$c"
+    "$A" sched log --socket "$SOCK" >>"$T/log.$n.$c"
     sched_stop
   fi
   kill "$wpid"; wait "$wpid" 2>/dev/null || true
   wpid=
   stop_pids
-  echo "$c $res batch_cpu_s=$(cpu_s "$u0" "$u1")"
+  echo "$c batch_cpu_s=$(cpu_s "$u0" "$u1")"
 }
 
 # scenario_b NAME W P: scenario B with bursts of 10 x W ms every P ms.
 scenario_b() {
-  local n=$1 w=$2 p=$3 c
+  local n=$1 w=$2 p=$3 c r
   echo
-  echo "== $n, a latency group under its own limit: lat 20 ms/100 ms, bursts of 10 x $w ms every $p ms; batch 160 ms/100 ms, $nhogs hogs; total budget $B_BUDGET CPUs"
-  for c in idle limit_alone static static_burst alcove_poll alcove_psi; do
-    b_condition "$n" "$w" "$p" "$c" >>"$T/results.$n"
+  echo "== $n, a latency group under its own limit: lat 20 ms/100 ms, bursts of 10 x $w ms every $p ms; batch 160 ms/100 ms, $nhogs hogs; total budget $B_BUDGET CPUs; $ROUNDS rounds of $DR s, the conditions interleaved"
+  for r in $(seq "$ROUNDS"); do
+    for c in idle limit_alone static static_burst alcove_poll alcove_psi; do
+      b_condition "$n" "$w" "$p" "$c" "$r" >>"$T/results.$n.rounds"
+    done
   done
-  python3 - "$T" "$D" "$B_BUDGET" "$n" <<'PY'
+  summarize "$n"
+  for c in idle limit_alone static static_burst alcove_poll alcove_psi; do cat "$T"/w.$n.$c.* >"$T/w.$n.$c"; done
+  for c in alcove_poll alcove_psi; do log_reasons "$T/log.$n.$c" >"$T/reasons.$n.$c"; done
+  python3 - "$T" "$DT" "$B_BUDGET" "$n" <<'PY'
 import sys
 T, D, budget, name = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 k = name.lower()
@@ -230,14 +253,14 @@ for i, (c, r) in enumerate(rows.items()):
 open(f"{T}/{k}.dat", "w").write("\n".join(dat) + "\n")
 t0 = None
 with open(f"{T}/{k}.quota.dat", "w") as f:
-    for l in open(f"{T}/w.{name}.alcove_psi"):
+    for l in open(f"{T}/w.{name}.alcove_psi.1"):  # the first round
         t, a, b, bu = l.split()
         t0 = t0 if t0 is not None else float(t)
         f.write(f"{float(t) - t0:.3f} {a} {b} {float(a) + float(b):.5f} {bu}\n")
 print("(quotas in CPUs, quota / period, inf = no limit; 'max sum' = the largest lat + batch quota sum the")
 print(" sampler read from the cgroup files, every 10 ms; 'over' = samples above the budget)")
 for c in ("alcove_poll", "alcove_psi"):
-    print(f"{c} decisions (last 256 at most): {open(f'{T}/reasons.{name}.{c}').read().strip() or 'none'}")
+    print(f"{c} decisions (last 256 per round at most): {open(f'{T}/reasons.{name}.{c}').read().strip() or 'none'}")
 for c in ("alcove_psi", "alcove_poll"):
     r = rows[c]
     w = [l.split() for l in open(f"{T}/w.{name}.{c}")]
@@ -250,7 +273,7 @@ open(f"{T}/result.{name}", "w").write(f"{k}_budget_cpus={budget} " + " ".join(ou
 PY
   local k
   k=$(echo "$n" | tr '[:upper:]' '[:lower:]')
-  gnuplot -e "dat='$T/$k.dat'; qdat='$T/$k.quota.dat'; budget=$B_BUDGET; out='build/bench/protection_$k.png'; subtitle='$n: $(uname -r), $LAYOUT, lat 20 ms/100 ms, 10 x $w ms every $p ms, $nhogs hogs, budget $B_BUDGET CPUs, $D s per condition'" bench/plot_protection_b.gp
+  gnuplot -e "dat='$T/$k.dat'; qdat='$T/$k.quota.dat'; budget=$B_BUDGET; out='build/bench/protection_$k.png'; subtitle='$n: $(uname -r), $LAYOUT, lat 20 ms/100 ms, 10 x $w ms every $p ms, $nhogs hogs, budget $B_BUDGET CPUs, $DT s per condition'" bench/plot_protection_b.gp
 }
 
 for s in $scenarios; do

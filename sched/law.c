@@ -158,12 +158,16 @@ static void smooth(struct sched_group *g, uint64_t rate, uint64_t dt_us)
 
 /* Counts the stall of one interval into g's CUSUM: the stall its own
  * throttling does not explain, minus target per second. Returns true when a
- * confirm's worth has built up (and spends it): the stall persists. */
+ * confirm's worth has built up (and spends all of it): the stall persists. Within
+ * an escalation being verified, the persistence is known: each further cut
+ * needs a quarter of a confirm, so batch reaches its floors and the verdict
+ * comes in seconds even for a mild stall. */
 static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t now_us,
 			    uint64_t dt_us)
 {
 	uint64_t target = g->p.target_stall_us;
-	uint64_t confirm = muldiv(target, SCHED_CONFIRM_US, US_PER_S, false);
+	uint64_t confirm = muldiv(target, SCHED_CONFIRM_US, US_PER_S, false) /
+			   (g->esc_at_us ? SCHED_CONFIRM_AGAIN_DIV : 1);
 	uint64_t debt = sat_sub(sat_add(g->stall_debt_us, excess_us),
 				muldiv(target, dt_us, US_PER_S, false));
 
@@ -172,7 +176,7 @@ static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t 
 	g->stall_debt_us = min_u64(debt, 2 * confirm);
 	if (!confirm || g->stall_debt_us < confirm)
 		return false;
-	g->stall_debt_us -= confirm;
+	g->stall_debt_us = 0; /* spent: the next cut needs fresh evidence */
 	return true;
 }
 

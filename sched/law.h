@@ -18,7 +18,7 @@
 /* Escalation needs a stall that persists despite the weights: the stall not
  * explained by the group's own throttling, minus target per second, is
  * summed (a CUSUM, never below 0, at most 2 confirms' worth); a confirm's
- * worth (target * SCHED_CONFIRM_US / 1 s) escalates once and is spent. A
+ * worth (target * SCHED_CONFIRM_US / 1 s) escalates once and the sum restarts. A
  * stall at rate s > target escalates after target * CONFIRM / (s - target). */
 #define SCHED_CONFIRM_US 2000000
 /* An escalation bets that batch causes the stall. When batch has been at
@@ -26,6 +26,7 @@
  * become calm), the cuts are undone and the group may not escalate again
  * for a backoff, SCHED_BACKOFF_US doubling up to SCHED_BACKOFF_MAX_US. */
 #define SCHED_VERIFY_US 2000000
+#define SCHED_CONFIRM_AGAIN_DIV 4 /* within an escalation, a further cut needs 1/4 confirm */
 #define SCHED_BACKOFF_US 10000000
 #define SCHED_BACKOFF_MAX_US 160000000
 /* Calm: the stall rate smoothed over SCHED_SMOOTH_US (exponential, paced by

@@ -476,6 +476,20 @@ test_cuts_that_do_not_relieve_the_stall_are_undone_and_escalation_backs_off(void
 	assert_int_equal(m.g[2].quota_us, b2);
 	assert_true(m.g[0].esc_backoff_us > SCHED_BACKOFF_US);
 	assert_string_equal(sched_reason_name(SCHED_REASON_CUT_UNDONE), "cut_undone");
+
+	/* A mild one (10%): the first cut after 2 s, the further ones need a
+	 * quarter of the evidence, so batch reaches its floors and the undo
+	 * comes within 10 s, not after minutes of halvings every 2 s. */
+	setup_mixed(&m, 0, 0);
+	set_stall(&m, SCHED_LATENCY, 2 * m.g[0].p.target_stall_us);
+	int t_undo = 0;
+	for (int k = 1; k <= 200 && !t_undo; k++) {
+		step(&m);
+		for (size_t d = 0; d < m.nd; d++)
+			t_undo = m.d[d].why == SCHED_REASON_CUT_UNDONE ? k : t_undo;
+	}
+	assert_true(t_undo > 0 && t_undo <= 100);
+	assert_int_equal(m.g[1].quota_us, b1);
 }
 
 static void test_sustained_stall_drives_batch_to_its_floor_and_no_lower(void **state)
