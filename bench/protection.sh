@@ -1,12 +1,14 @@
 # bench/run protection: does alcove sched protect a latency task next to
-# CPU hogs? Two scenarios, each condition side by side in one run (D s per
-# condition: 15, 5 with --quick). PROTECTION_SCENARIOS="A B B2" (the
-# default) picks the scenarios. Every scenario runs its conditions in 3
-# interleaved rounds of 5 s (PROTECTION_ROUNDS; one round with --quick),
-# each alcove round with a daemon of its own; percentiles are over all the
-# rounds' responses, batch CPU-s their sum. Latency: bench/latency_task, response = completion -
-# scheduled arrival, the work measured in thread CPU time. Batch CPU-s =
-# the batch group's usage_usec (v2 cpu.stat) while the latency task runs.
+# CPU hogs? Scenarios A, B and B2 (PROTECTION_SCENARIOS="A B B2", the
+# default, picks them), every condition of a scenario side by side in one
+# run: 15 s per condition (5 with --quick), in 3 interleaved rounds of 5 s
+# (PROTECTION_ROUNDS; one round with --quick) so that a change in the
+# machine's other load hits every condition alike. Each alcove round starts
+# a daemon of its own (what it learned, such as an escalation back-off,
+# starts over). Percentiles are over all the rounds' responses.
+# Latency: bench/latency_task, response = completion - scheduled arrival,
+# the work measured in thread CPU time. Batch CPU-s = the batch group's
+# usage_usec (v2 cpu.stat) while the latency task runs, summed over rounds.
 #
 # A, co-location: 2 ms of CPU every 10 ms in group lat (no limit) next to
 # nproc+1 busy loops in group batch. Conditions:
@@ -18,7 +20,7 @@
 #   alcove_poll, alcove_psi   hogs, alcove sched --mode poll|psi managing
 #                lat=latency and batch=batch (it sets batch's cpu.idle and
 #                shares itself, and restores them on exit)
-# The batch quota is sampled every 50 ms during the alcove runs.
+# The batch quota is read every 50 ms in every condition (watch_quotas).
 # Target: alcove_psi p99 <= 1.1x the best static p99 (lowest among
 # static50, idle1, shares2), batch CPU-s >= 0.95x that setting's.
 #
