@@ -306,22 +306,48 @@ static uint64_t interval(const struct sched_group *g, const struct sched_sample 
 	return s->now_us > g->last.now_us ? s->now_us - g->last.now_us : 0;
 }
 
-/* Ends an escalation's verification (see SCHED_VERIFY_US): the quotas it
- * changed stay when it helped; otherwise batch gets its quota back and a
- * latency group raised for the stall (not for throttling) returns. */
-static void settle_escalation(struct sched_group *g, size_t n, bool undo)
+/* Gives batch groups their quota from before an undone escalation. */
+static void restore_batch(struct sched_group *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls != SCHED_BATCH || !g[i].uncut_due)
+			continue;
+		if (g[i].uncut_quota_us > g[i].quota_us)
+			set_quota(&g[i], g[i].uncut_quota_us, SCHED_REASON_CUT_UNDONE);
+		g[i].uncut_quota_us = 0;
+		g[i].uncut_due = false;
+	}
+}
+
+/* Ends an escalation's verification (see SCHED_VERIFY_US): the quotas it
+ * changed stay when it helped. Otherwise a latency group raised for the
+ * stall (not for throttling) returns now and batch gets its quota back,
+ * in the next step when a latency group was lowered in this one: a
+ * latency group lowering its burst and quota writes the quota in the
+ * second batch, so batch must not take that room in the first. */
+static void settle_escalation(struct sched_group *g, size_t n, bool undo)
+{
+	bool lowered = false;
+
+	for (size_t i = 0; i < n; i++) {
 		uint64_t q = g[i].uncut_quota_us;
-		if (!q)
+		if (!q || g[i].cls == SCHED_BATCH)
 			continue;
 		g[i].uncut_quota_us = 0;
-		if (undo && ((g[i].cls == SCHED_BATCH) == (q > g[i].quota_us)) &&
-		    q != g[i].quota_us) {
+		if (undo && q < g[i].quota_us) {
 			set_quota(&g[i], q, SCHED_REASON_CUT_UNDONE);
 			g[i].burst_us = min_u64(g[i].burst_us, q);
+			lowered = true;
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cls == SCHED_BATCH && g[i].uncut_quota_us && !undo)
+			g[i].uncut_quota_us = 0;
+		else if (g[i].cls == SCHED_BATCH && g[i].uncut_quota_us)
+			g[i].uncut_due = true;
+	}
+	if (!lowered)
+		restore_batch(g, n);
 }
 
 /* True when every batch group is at its floor: nothing left to cut. */
@@ -383,6 +409,7 @@ static void cut_batch(struct sched_group *g, size_t n, const struct sched_sample
 			continue;
 		if (!g[i].uncut_quota_us)
 			g[i].uncut_quota_us = g[i].quota_us; /* for an undo */
+		g[i].uncut_due = false;
 		uint64_t base = min_u64(g[i].quota_us, used_per_period(&g[i], &s[i]));
 		uint64_t q = muldiv(base, SCHED_CUT_NUM, SCHED_CUT_DEN, false);
 		q = max_u64(q, floor_of(&g[i]));
@@ -600,6 +627,7 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 		read_signal(&groups[i], &samples[i]);
 		any |= groups[i].signal != SCHED_SIG_NONE;
 	}
+	restore_batch(groups, n); /* an undo's second half, if one is due */
 	verify_escalations(groups, n, samples);
 	why = pressure_of(groups, n);
 	if (why >= 0) {

@@ -88,6 +88,7 @@ struct sched_group {
 	uint64_t esc_blocked_until_us; /* no escalation before this (its cuts did not help) */
 	uint64_t esc_backoff_us;       /* the next block's length; 0 is SCHED_BACKOFF_US */
 	uint64_t uncut_quota_us;       /* quota before the escalation being verified; 0 for none */
+	bool uncut_due;		       /* batch: an undo gives uncut_quota_us back next step */
 	uint64_t throttled_rate_us;    /* last interval's throttled time, us per second */
 	uint64_t old_quota_us, old_burst_us; /* values before the step being made */
 	int why;			     /* reason of this step's change, -1 for none */

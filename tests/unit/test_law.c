@@ -81,15 +81,43 @@ static void assert_bounds_hold(const struct sim *m)
 		assert_true(scaled_sum(m, true) <= m->b.batch_quota_us);
 }
 
-/* Decisions list every lowered quota before any raised one, so a writer
- * applying them in order never exceeds a budget on the way. */
-static void assert_lowered_first(const struct sim *m)
+/* Sum of the given quotas, scaled like scaled_sum. */
+static uint64_t sum_of(const struct sim *m, const uint64_t *q, bool batch_only)
 {
-	bool raised = false;
-	for (size_t k = 0; k < m->nd; k++) {
-		bool down = m->d[k].new_quota_us < m->d[k].old_quota_us;
-		assert_false(down && raised);
-		raised |= m->d[k].new_quota_us > m->d[k].old_quota_us;
+	uint64_t bp = m->b.period_us ? m->b.period_us : SCHED_BUDGET_PERIOD_US, s = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (batch_only && m->g[i].cls != SCHED_BATCH)
+			continue;
+		uint64_t x = q[i] * bp;
+		s += x / m->g[i].p.period_us + (x % m->g[i].p.period_us != 0);
+	}
+	return s;
+}
+
+/* Replays the step's decisions the way the daemon writes them, in two
+ * batches in order: a quota going down with its burst goes in the second
+ * batch (burst first), every other quota in the first. The budgets hold
+ * after every single write, not only at the end of the step. */
+static void assert_writes_keep_budgets(const struct sim *m)
+{
+	uint64_t q[MAXG];
+	for (size_t i = 0; i < m->n; i++)
+		q[i] = m->g[i].old_quota_us;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < m->nd; k++) {
+			const struct sched_decision *d = &m->d[k];
+			bool late = d->new_quota_us < d->old_quota_us &&
+				    d->new_burst_us != d->old_burst_us;
+			if (late != (pass == 1) || d->new_quota_us == d->old_quota_us)
+				continue;
+			q[d->group] = d->new_quota_us;
+			/* a budget already exceeded before the step (the first clamp) may only fall
+			 */
+			if (m->b.total_quota_us && sum_of(m, q, false) > m->b.total_quota_us)
+				assert_true(d->new_quota_us < d->old_quota_us);
+			if (m->b.batch_quota_us && sum_of(m, q, true) > m->b.batch_quota_us)
+				assert_true(d->new_quota_us < d->old_quota_us);
+		}
 	}
 }
 
@@ -128,7 +156,7 @@ static size_t step(struct sim *m)
 	m->nd = sched_law_step(m->g, m->n, m->s, &m->b, m->d);
 	assert_true(m->nd <= m->n);
 	assert_bounds_hold(m); /* the floors, ceilings and budgets hold on every step */
-	assert_lowered_first(m);
+	assert_writes_keep_budgets(m);
 	return m->nd;
 }
 
@@ -489,7 +517,30 @@ test_cuts_that_do_not_relieve_the_stall_are_undone_and_escalation_backs_off(void
 			t_undo = m.d[d].why == SCHED_REASON_CUT_UNDONE ? k : t_undo;
 	}
 	assert_true(t_undo > 0 && t_undo <= 100);
+	step(&m); /* batch's half of the undo follows the latency group's */
 	assert_int_equal(m.g[1].quota_us, b1);
+}
+
+static void test_an_undo_within_a_budget_returns_latency_first_then_batch(void **state)
+{
+	(void)state;
+	struct sim m;
+	setup_mixed(&m, 400000, 0); /* 4 CPUs in all; the latency group is at 1 CPU */
+	uint64_t lq = m.g[0].quota_us, b1 = m.g[1].quota_us, b2 = m.g[2].quota_us;
+	set_stall(&m, SCHED_LATENCY, 500000); /* not batch's doing */
+	int undo_step = -1, k = 0;
+	for (; k < 100 && undo_step < 0; k++) {
+		step(&m); /* every write of every step keeps the budget (step checks) */
+		if (decision_for(&m, 0) && decision_for(&m, 0)->why == SCHED_REASON_CUT_UNDONE)
+			undo_step = k;
+	}
+	assert_true(undo_step > 0);
+	assert_int_equal(m.g[0].quota_us, lq); /* the latency group returned */
+	assert_null(decision_for(&m, 1));      /* batch waits a step */
+	step(&m);
+	assert_int_equal(m.g[1].quota_us, b1);
+	assert_int_equal(m.g[2].quota_us, b2);
+	assert_int_equal(decision_for(&m, 1)->why, SCHED_REASON_CUT_UNDONE);
 }
 
 static void test_sustained_stall_drives_batch_to_its_floor_and_no_lower(void **state)
@@ -921,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_persistent_stall_cuts_batch_within_the_stated_bound),
 		cmocka_unit_test(test_stall_at_the_target_never_cuts_batch),
 		cmocka_unit_test(test_sustained_stall_drives_batch_to_its_floor_and_no_lower),
+		cmocka_unit_test(test_an_undo_within_a_budget_returns_latency_first_then_batch),
 		cmocka_unit_test(
 			test_cuts_that_do_not_relieve_the_stall_are_undone_and_escalation_backs_off),
 		cmocka_unit_test(test_recovery_waits_for_the_calm_streak_then_grows_additively),
