@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "law.h"
+#include "law_stall.h"
 
-#define US_PER_S 1000000ULL
 /* Calm time before batch grows: the streak's first SCHED_CALM_SAMPLES - 1
  * ticks; growth comes from the tick that completes it. */
 #define SCHED_HOLD_US ((uint64_t)(SCHED_CALM_SAMPLES - 1) * SCHED_TICK_US)
@@ -43,47 +43,6 @@ void sched_group_init(struct sched_group *g, enum sched_class c, const struct sc
 	g->signal = SCHED_SIG_NONE;
 	g->why = -1;
 	g->handback_hold_us = SCHED_HOLD_US;
-}
-
-/* a * b / d, rounded down (or up), saturating at UINT64_MAX. */
-static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t d, bool up)
-{
-	uint64_t m;
-
-	if (a == SCHED_QUOTA_UNLIMITED || __builtin_mul_overflow(a, b, &m))
-		return SCHED_QUOTA_UNLIMITED;
-	return m / d + (up && m % d);
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t s;
-
-	return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
-}
-
-static uint64_t sat_sub(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-static uint64_t max_u64(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
-/* The lowest quota the law sets: the class's floor, or a latency group's
- * own limit when that is lower (the daemon took the group over at it). */
-static uint64_t floor_of(const struct sched_group *g)
-{
-	if (g->cls == SCHED_LATENCY && g->home_quota_us < g->p.min_quota_us)
-		return max_u64(g->home_quota_us, SCHED_QUOTA_MIN_US);
-	return g->p.min_quota_us;
 }
 
 /* A budget in force: its period and the two limits (UINT64_MAX when unset). */
@@ -137,88 +96,6 @@ static uint64_t room_for(const struct sched_group *g, size_t n, size_t i, const 
 	return room;
 }
 
-/* True when a cumulative counter went backwards: the group was recreated. */
-static bool restarted(const struct sched_sample *a, const struct sched_sample *s)
-{
-	return s->now_us < a->now_us || s->stall_us < a->stall_us || s->usage_us < a->usage_us ||
-	       s->nr_throttled < a->nr_throttled || s->throttled_us < a->throttled_us;
-}
-
-/* Moves the smoothed stall rate toward rate over dt_us: an exponential
- * average with time constant SCHED_SMOOTH_US, paced by time, not samples. */
-static void smooth(struct sched_group *g, uint64_t rate, uint64_t dt_us)
-{
-	uint64_t w = sat_add(SCHED_SMOOTH_US, dt_us);
-
-	if (rate >= g->smooth_rate_us)
-		g->smooth_rate_us += muldiv(rate - g->smooth_rate_us, dt_us, w, false);
-	else
-		g->smooth_rate_us -= muldiv(g->smooth_rate_us - rate, dt_us, w, false);
-}
-
-/* Counts the stall of one interval into g's CUSUM: the stall its own
- * throttling does not explain, minus target per second. Returns true when a
- * confirm's worth has built up (and spends all of it): the stall persists. Within
- * an escalation being verified, the persistence is known: each further cut
- * needs a quarter of a confirm, so batch reaches its floors and the verdict
- * comes in seconds even for a mild stall. */
-static bool stall_confirmed(struct sched_group *g, uint64_t excess_us, uint64_t now_us,
-			    uint64_t dt_us)
-{
-	uint64_t target = g->p.target_stall_us;
-	uint64_t confirm = muldiv(target, SCHED_CONFIRM_US, US_PER_S, false) /
-			   (g->esc_at_us ? SCHED_CONFIRM_AGAIN_DIV : 1);
-	uint64_t debt = sat_sub(sat_add(g->stall_debt_us, excess_us),
-				muldiv(target, dt_us, US_PER_S, false));
-
-	if (!g->stall_debt_us && debt)
-		g->debt_since_us = now_us - dt_us;
-	g->stall_debt_us = min_u64(debt, 2 * confirm);
-	if (!confirm || g->stall_debt_us < confirm)
-		return false;
-	g->stall_debt_us = 0; /* spent: the next cut needs fresh evidence */
-	return true;
-}
-
-/* Reads the interval since the last sample into g->signal and the rates. */
-static void read_signal(struct sched_group *g, const struct sched_sample *s)
-{
-	const struct sched_sample *a = &g->last;
-	uint64_t dt, stall, excess;
-	bool throttled;
-
-	g->signal = SCHED_SIG_NONE;
-	if (!g->primed || restarted(a, s) || s->now_us == a->now_us) {
-		if (!g->primed || restarted(a, s)) {
-			g->last = *s;
-			g->smooth_rate_us = g->stall_debt_us = 0;
-		}
-		g->primed = true;
-		return;
-	}
-	dt = s->now_us - a->now_us;
-	stall = s->stall_us - a->stall_us;
-	g->stall_rate_us = muldiv(stall, US_PER_S, dt, false);
-	g->throttled_rate_us = muldiv(s->throttled_us - a->throttled_us, US_PER_S, dt, false);
-	if (g->cls == SCHED_BATCH || !g->p.target_stall_us) {
-		g->signal = SCHED_SIG_CALM; /* not watched */
-		return;
-	}
-	throttled = g->cls == SCHED_LATENCY && s->nr_throttled > a->nr_throttled;
-	/* Stall during its own throttling is the group's limit, case (a): it
-	 * is raised for that; only the rest can be the weights failing. */
-	excess = sat_sub(stall, s->throttled_us - a->throttled_us);
-	smooth(g, muldiv(excess, US_PER_S, dt, false), dt);
-	if (stall_confirmed(g, excess, s->now_us, dt))
-		g->signal = SCHED_SIG_STALL;
-	else if (throttled)
-		g->signal = SCHED_SIG_THROTTLED;
-	else if (s->trigger || g->smooth_rate_us > g->p.target_stall_us / SCHED_CALM_DIV)
-		g->signal = SCHED_SIG_WARM;
-	else
-		g->signal = SCHED_SIG_CALM;
-}
-
 /* The CPU time a group used in its last interval, per its period, rounded up. */
 static uint64_t used_per_period(const struct sched_group *g, const struct sched_sample *s)
 {
@@ -270,15 +147,6 @@ static bool all_calm(const struct sched_group *g, size_t n)
 	return true;
 }
 
-static void set_quota(struct sched_group *g, uint64_t q, int why)
-{
-	if (q == g->quota_us)
-		return;
-	g->quota_us = q;
-	if (g->why < 0)
-		g->why = why;
-}
-
 /* Counts a calm interval of dt_us into g's streak; returns how many whole
  * ticks (SCHED_TICK_US) of change it earns once the streak has outlasted
  * hold (the tick completing it counts), 0 before. Time, not the number of
@@ -304,98 +172,6 @@ static void calm_reset(struct sched_group *g)
 static uint64_t interval(const struct sched_group *g, const struct sched_sample *s)
 {
 	return s->now_us > g->last.now_us ? s->now_us - g->last.now_us : 0;
-}
-
-/* Gives batch groups their quota from before an undone escalation. */
-static void restore_batch(struct sched_group *g, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (g[i].cls != SCHED_BATCH || !g[i].uncut_due)
-			continue;
-		if (g[i].uncut_quota_us > g[i].quota_us)
-			set_quota(&g[i], g[i].uncut_quota_us, SCHED_REASON_CUT_UNDONE);
-		g[i].uncut_quota_us = 0;
-		g[i].uncut_due = false;
-	}
-}
-
-/* Ends an escalation's verification (see SCHED_VERIFY_US): the quotas it
- * changed stay when it helped. Otherwise a latency group raised for the
- * stall (not for throttling) returns now and batch gets its quota back,
- * in the next step when a latency group was lowered in this one: a
- * latency group lowering its burst and quota writes the quota in the
- * second batch, so batch must not take that room in the first. */
-static void settle_escalation(struct sched_group *g, size_t n, bool undo)
-{
-	bool lowered = false;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t q = g[i].uncut_quota_us;
-		if (!q || g[i].cls == SCHED_BATCH)
-			continue;
-		g[i].uncut_quota_us = 0;
-		if (undo && q < g[i].quota_us) {
-			set_quota(&g[i], q, SCHED_REASON_CUT_UNDONE);
-			g[i].burst_us = min_u64(g[i].burst_us, q);
-			lowered = true;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (g[i].cls == SCHED_BATCH && g[i].uncut_quota_us && !undo)
-			g[i].uncut_quota_us = 0;
-		else if (g[i].cls == SCHED_BATCH && g[i].uncut_quota_us)
-			g[i].uncut_due = true;
-	}
-	if (!lowered)
-		restore_batch(g, n);
-}
-
-/* True when every batch group is at its floor: nothing left to cut. */
-static bool batch_at_floors(const struct sched_group *g, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (g[i].cls == SCHED_BATCH && g[i].quota_us > floor_of(&g[i]))
-			return false;
-	}
-	return true;
-}
-
-/* Starts, blocks and judges escalations (SCHED_VERIFY_US): a confirmed
- * stall during a block only holds (warm); the first one starts a
- * verification. SCHED_VERIFY_US after the last cut (cut_batch) it helped if
- * the stall halved; it did not if batch is at its floors and it has not. */
-static void verify_escalations(struct sched_group *g, size_t n, const struct sched_sample *s)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct sched_group *w = &g[i];
-		uint64_t now = s[i].now_us, target = w->p.target_stall_us;
-		if (w->cls == SCHED_BATCH || w->signal == SCHED_SIG_NONE)
-			continue;
-		if (w->signal == SCHED_SIG_STALL && now < w->esc_blocked_until_us) {
-			w->signal = SCHED_SIG_WARM;
-		} else if (w->signal == SCHED_SIG_STALL && !w->esc_at_us) {
-			/* the mean stall over the confirmation */
-			uint64_t span = max_u64(now - w->debt_since_us, 1);
-			w->esc_at_us = now;
-			w->esc_rate_us = target + muldiv(target, SCHED_CONFIRM_US, span, false);
-		} else if (w->esc_at_us && now - w->esc_at_us >= SCHED_VERIFY_US) {
-			bool helped = w->signal == SCHED_SIG_CALM ||
-				      2 * w->smooth_rate_us <= w->esc_rate_us;
-			if (!helped && !batch_at_floors(g, n))
-				continue; /* not done cutting: the stall may yet fall */
-			uint64_t backoff = w->esc_backoff_us ? w->esc_backoff_us : SCHED_BACKOFF_US;
-			w->esc_at_us = 0;
-			if (helped) {
-				w->esc_backoff_us = SCHED_BACKOFF_US;
-			} else {
-				w->esc_blocked_until_us = now + backoff;
-				w->esc_backoff_us = min_u64(2 * backoff, SCHED_BACKOFF_MAX_US);
-				if (w->signal == SCHED_SIG_STALL)
-					w->signal = SCHED_SIG_WARM;
-			}
-			settle_escalation(g, n, !helped);
-		}
-	}
 }
 
 /* Escalation: every batch group with an interval is cut to NUM/DEN of what
@@ -624,11 +400,11 @@ size_t sched_law_step(struct sched_group *groups, size_t n, const struct sched_s
 		groups[i].old_quota_us = groups[i].quota_us;
 		groups[i].old_burst_us = groups[i].burst_us;
 		groups[i].why = -1;
-		read_signal(&groups[i], &samples[i]);
+		sched_law_read_signal(&groups[i], &samples[i]);
 		any |= groups[i].signal != SCHED_SIG_NONE;
 	}
-	restore_batch(groups, n); /* an undo's second half, if one is due */
-	verify_escalations(groups, n, samples);
+	sched_law_restore_batch(groups, n); /* an undo's second half, if one is due */
+	sched_law_verify(groups, n, samples);
 	why = pressure_of(groups, n);
 	if (why >= 0) {
 		int esc = escalation_of(groups, n);
