@@ -63,7 +63,7 @@ ncpu=$(nproc)
 nhogs=$((ncpu + 1))
 mkdir -p build/bench
 
-echo "protection: $ncpu cpus, $(uname -r), cgroup layout $LAYOUT; $nhogs hogs; $DT s per condition in $ROUNDS rounds; scenarios $scenarios"
+echo "protection: $ncpu cpus, $(uname -r), cgroup layout $LAYOUT; $nhogs hogs; $DT s per condition in $ROUNDS round(s); scenarios $scenarios"
 load0=$(cut -d' ' -f1 /proc/loadavg)
 echo "psi trigger window allowed here: $(probe_window); load average (1, 5, 15 min) before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "this is a shared 2-vCPU VM: figures are noisy, compare within this run only"
@@ -138,7 +138,7 @@ a_condition() {
 
 scenario_a() {
   echo
-  echo "== A, co-location: latency_task 2 ms CPU every 10 ms (no limit) next to $nhogs hogs; $ROUNDS rounds of $DR s, the conditions interleaved"
+  echo "== A, co-location: latency_task 2 ms CPU every 10 ms (no limit) next to $nhogs hogs; $ROUNDS round(s) of $DR s, the conditions interleaved"
   local c r
   for r in $(seq "$ROUNDS"); do
     for c in idle none static50 idle1 shares2 alcove_poll alcove_psi; do
@@ -218,7 +218,7 @@ b_condition() {
 scenario_b() {
   local n=$1 w=$2 p=$3 c r
   echo
-  echo "== $n, a latency group under its own limit: lat 20 ms/100 ms, bursts of 10 x $w ms every $p ms; batch 160 ms/100 ms, $nhogs hogs; total budget $B_BUDGET CPUs; $ROUNDS rounds of $DR s, the conditions interleaved"
+  echo "== $n, a latency group under its own limit: lat 20 ms/100 ms, bursts of 10 x $w ms every $p ms; batch 160 ms/100 ms, $nhogs hogs; total budget $B_BUDGET CPUs; $ROUNDS round(s) of $DR s, the conditions interleaved"
   for r in $(seq "$ROUNDS"); do
     for c in idle limit_alone static static_burst alcove_poll alcove_psi; do
       b_condition "$n" "$w" "$p" "$c" "$r" >>"$T/results.$n.rounds"
