@@ -6,7 +6,7 @@
 # /sys/fs/cgroup/unified. Pure v2: both under /sys/fs/cgroup (cpu must be in
 # the root's subtree_control; this changes no root setting; not yet run).
 CG=/sys/fs/cgroup
-BG=alcove-bench.$$
+BG=${BENCH_GROUP:-alcove-bench}.$$ # BENCH_GROUP: another prefix for runs that share a host
 A=$PWD/build/x86_64-musl/alcove
 B=$PWD/build/x86_64-musl/bench
 T=$(mktemp -d /tmp/alcove-bench.XXXXXX)
@@ -57,6 +57,13 @@ set_quota() {
     echo "$p" >"$CPU/$1/cpu.cfs_period_us"
     echo "$2" >"$CPU/$1/cpu.cfs_quota_us"
   fi
+}
+# set_burst GROUP US: cpu.max.burst (v2) or cpu.cfs_burst_us (v1), if the kernel has it.
+set_burst() {
+  local f
+  f=$CPU/$1/$([ "$LAYOUT" = v2 ] && echo cpu.max.burst || echo cpu.cfs_burst_us)
+  [ -f "$f" ] && echo "$2" >"$f"
+  return 0
 }
 quota_file() { if [ "$LAYOUT" = v2 ]; then echo "$CPU/$1/cpu.max"; else echo "$CPU/$1/cpu.cfs_quota_us"; fi; }
 quota() { # quota GROUP: us, or -1 for none
@@ -134,8 +141,49 @@ PY
   done
   echo none
 }
+# watch_quotas OUT PERIOD_S: background sampler of the lat and batch
+# quotas (and lat's burst) straight from the cgroup files, every PERIOD_S,
+# into OUT as "t lat_cpus batch_cpus lat_burst_ms" (CPUs = quota / period,
+# inf for no limit). Each pair is consistent: lat is read before and after
+# batch and the sample is kept only when both reads agree, so a write that
+# lands between the reads is never mixed into one sample. Its pid: $wpid.
+watch_quotas() {
+  python3 - "$1" "$2" "$LAYOUT" "$CPU" <<'PY' &
+import sys, time
+out, every, layout, cpu = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+def read(path):
+    with open(path) as f:
+        return f.read().split()
+def cpus(g):
+    if layout == "v2":
+        q, p = read(f"{cpu}/{g}/cpu.max")
+        return float("inf") if q == "max" else int(q) / int(p)
+    q = int(read(f"{cpu}/{g}/cpu.cfs_quota_us")[0])
+    p = int(read(f"{cpu}/{g}/cpu.cfs_period_us")[0])
+    return float("inf") if q < 0 else q / p
+def burst_ms(g):
+    try:
+        return int(read(f"{cpu}/{g}/" + ("cpu.max.burst" if layout == "v2" else "cpu.cfs_burst_us"))[0]) / 1000
+    except OSError:
+        return 0.0
+with open(out, "w") as f:
+    while True:
+        try:
+            while True:
+                a1 = cpus("lat"); b = cpus("batch"); a2 = cpus("lat")
+                if a1 == a2:
+                    break
+            f.write(f"{time.monotonic():.4f} {a1:.5f} {b:.5f} {burst_ms('lat'):.1f}\n")
+            f.flush()
+        except (OSError, ValueError):
+            pass
+        time.sleep(every)
+PY
+  wpid=$!
+}
 bench_cleanup() {
   set +e
+  [ -n "${wpid:-}" ] && kill "$wpid" 2>/dev/null
   sched_stop
   stop_pids
   local d

@@ -11,7 +11,7 @@ set -u
 ALCOVE=${ALCOVE:-alcove}
 BOUND_S=${BOUND_S:-5}
 T=$(mktemp -d /tmp/alcove-sched-tests.XXXXXX)
-G=alcove-sched-test
+G=${SCHED_TEST_GROUP:-alcove-sched-test} # another name lets two runs share a host
 TAP_NAME=sched
 # shellcheck source=../lib/schedgroups.sh
 . "$(dirname "$0")/../lib/schedgroups.sh"
@@ -23,8 +23,9 @@ settings() { # settings GROUP: every file the daemon may change, in one line
     echo "$(cat $CPU/$G/$1/cpu.cfs_quota_us) $(cat $CPU/$G/$1/cpu.shares) $(cat $CPU/$G/$1/cpu.idle 2>/dev/null) $(cat $CPU/$G/$1/cpu.cfs_burst_us 2>/dev/null)"
   fi
 }
-set_quota() { # set_quota GROUP US
-  if [ "$LAYOUT" = v2 ]; then echo "$2 100000" >"$CPU/$G/$1/cpu.max"; else echo "$2" >"$CPU/$G/$1/cpu.cfs_quota_us"; fi
+set_quota() { # set_quota GROUP US|max
+  if [ "$LAYOUT" = v2 ]; then echo "$2 100000" >"$CPU/$G/$1/cpu.max"
+  else echo "$([ "$2" = max ] && echo -1 || echo "$2")" >"$CPU/$G/$1/cpu.cfs_quota_us"; fi
 }
 cleanup() {
   rmgroups
@@ -58,7 +59,9 @@ check "the daemon starts and answers status over its socket" "$(cat "$T/status" 
   grep -q "^$G/batch *batch" "$T/status"
 
 # Load: the latency group runs hot under its own 20% limit (throttled, so
-# it stalls); hogs fill the batch group.
+# it stalls); hogs fill the batch group. The throttling raises the latency
+# group, and the room comes from batch: the 1.9 CPU budget is full once the
+# latency group passes 40 ms per 100 ms.
 spawn lat
 for i in 1 2 3; do spawn batch; done
 t0=$(date +%s)
@@ -88,14 +91,14 @@ rmdir "$CPU/$G/batch"
 "$ALCOVE" sched status --socket "$T/s.sock" >"$T/status2" 2>&1
 wait_for "$BOUND_S" sh -c "'$ALCOVE' sched status --socket '$T/s.sock' | grep -q '^$G/batch .* gone'"
 check "a vanished group is dropped and the daemon keeps running" "$(cat "$T/daemon.err")" \
-  sh -c "kill -0 $dpid && grep -q 'alcove-sched-test/batch is gone' '$T/daemon.err'"
+  sh -c "kill -0 $dpid && grep -q '$G/batch is gone' '$T/daemon.err'"
 mkdir -p "$CPU/$G/batch"
 [ "$LAYOUT" = hybrid ] && mkdir -p "$V2/$G/batch"
 set_quota batch 150000
 before_batch=$(settings batch)
 wait_for $((BOUND_S * 2)) sh -c "'$ALCOVE' sched status --socket '$T/s.sock' | grep -Eq '^$G/batch .* (psi trigger|sampled)'"
 check "a recreated group is managed again" "$(tail -2 "$T/daemon.err")" \
-  grep -q 'alcove-sched-test/batch is back' "$T/daemon.err"
+  grep -q "$G/batch is back" "$T/daemon.err"
 
 # SIGTERM: every setting goes back.
 kill -TERM $dpid
@@ -108,7 +111,8 @@ check "SIGTERM restores every original setting of the batch group" \
   "now '$(settings batch)' was '$before_batch'" [ "$(settings batch)" = "$before_batch" ]
 check "the control socket is removed" "" test ! -e "$T/s.sock"
 
-# Poll mode: no PSI triggers; the throttling cpu.stat shows drives the cut.
+# Poll mode: no PSI triggers; the throttling cpu.stat shows drives the cut
+# (no budget: batch gives what the latency group takes, one for one).
 set_quota batch 150000
 "$ALCOVE" sched --mode poll --group $G/lat=latency --group $G/batch=batch \
   --socket "$T/p.sock" 2>"$T/poll.err" &
@@ -127,6 +131,33 @@ kill -TERM $ppid
 wait $ppid
 check "poll mode restores the batch group on SIGTERM too" "now '$(settings batch)' was '$before_batch'" \
   [ "$(settings batch)" = "$before_batch" ]
+
+# Escalation: a latency group with no limit of its own stalls despite its
+# weight (3 busy loops on 2 CPUs: its own threads wait, ~100% "some"
+# stall, none of it throttling). A stall that persists escalates to batch
+# cuts; at 100% the law confirms it after 105 ms.
+set_quota lat max
+set_quota batch 150000
+before_lat=$(settings lat)
+"$ALCOVE" sched --group $G/lat=latency --group $G/batch=batch \
+  --socket "$T/e.sock" 2>"$T/esc.err" &
+epid=$!
+wait_for 5 test -S "$T/e.sock"
+for i in 1 2 3; do spawn batch; done
+sleep 1
+q_calm=$(quota batch) # not cut before the stall: batch hogs alone are no reason
+for i in 1 2 3; do spawn lat; done
+wait_for "$BOUND_S" batch_cut
+rc=$?
+"$ALCOVE" sched log --socket "$T/e.sock" >"$T/elog" 2>&1
+check "a latency group stalling despite its weight (no limit of its own) makes the daemon cut batch within ${BOUND_S} s" \
+  "batch quota $(quota batch) (calm: $q_calm); $(tail -3 "$T/elog")" \
+  sh -c "[ $rc -eq 0 ] && [ '$q_calm' -ge 150000 ] && grep -q '$G/batch .*latency_stall' '$T/elog'"
+stop_all
+kill -TERM $epid
+wait $epid
+check "and SIGTERM restores the unlimited latency group" "now '$(settings lat)' was '$before_lat'" \
+  [ "$(settings lat)" = "$before_lat" ]
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
