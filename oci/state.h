@@ -1,6 +1,6 @@
 /* The OCI runtime's state store: one directory per container under the
  * runtime root (--root, default /run/alcove), holding state.json (written
- * atomically: temp file, fsync, rename) and a lock file that serialises
+ * atomically: temp file, rename; not synced, see oci_write_atomic) and a lock file that serialises
  * commands on one id. Status is stored as last known and refreshed from the
  * kernel (pid alive and not reused, cgroup frozen) when read. */
 #ifndef ALC_OCI_STATE_H
