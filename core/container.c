@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgattach.h"
+
 static int validate(const struct alc_spec *spec, alc_err *err)
 {
 	struct stat st;
@@ -59,7 +61,12 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		so.park_fd = o->spawn->park_fd;
 		so.console_fd = o->spawn->console_fd;
 	}
-	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
+	if (cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
+	    (r = alc_cg_self_attach_open(cg, so.cg_self, err)) > 0)
+		so.n_cg_self = (unsigned)r;
+	if (r >= 0)
+		r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
+	alc_cg_self_attach_close(so.cg_self, so.n_cg_self);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
 	if (r == 0 && cg)

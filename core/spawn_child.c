@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgattach.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "spawn_oci.h"
@@ -140,6 +141,9 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
 	if (so->park_fd < 0)		       /* a detached create outlives alcove create */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* First, while surely single-threaded and outside any cgroup namespace. */
+	if (alc_cg_self_attach(so->cg_self, so->n_cg_self, &err) < 0)
+		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
 	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &err) < 0)
