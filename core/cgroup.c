@@ -262,23 +262,17 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	return r;
 }
 
-int alc_cgroup_make_v1(struct alc_cgroup *cg, alc_err *err)
-{
-	int r = 0;
-	unsigned want = v1_hierarchies(cg->layout, cg->need);
-	if (cg->all_v1 && cg->layout != ALC_CG_V2)
-		want = ((1u << ALC_H_COUNT) - 1) & ~(1u << ALC_H_V2);
-	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
-		if ((want & (1u << h)) && cg->fd[h] < 0 && v1_mounted(cg, (enum alc_hier)h))
-			r = make_group(cg, (enum alc_hier)h, 0, err);
-	return r;
-}
-
 int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err)
 {
 	struct alc_cg_write plan[ALC_CG_MAX_WRITES];
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
-	int r = n < 0 ? n : alc_cgroup_make_v1(cg, err);
+	int r = n < 0 ? n : 0;
+	unsigned want = v1_hierarchies(cg->layout, cg->need);
+	if (cg->all_v1 && cg->layout != ALC_CG_V2)
+		want = ((1u << ALC_H_COUNT) - 1) & ~(1u << ALC_H_V2);
+	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
+		if ((want & (1u << h)) && v1_mounted(cg, (enum alc_hier)h))
+			r = make_group(cg, (enum alc_hier)h, 0, err);
 	for (int phase = 0; r == 0 && phase < 2; phase++)
 		r = apply_phase(cg, plan, n, phase, cg->writer, err);
 	return r;

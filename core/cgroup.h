@@ -55,10 +55,6 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
  * -errno; the caller destroys the group on failure. */
 int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
 
-/* Creates the v1 groups alc_cgroup_complete would (those not made yet), so
- * that they exist before the clone; returns 0 or -errno. */
-int alc_cgroup_make_v1(struct alc_cgroup *cg, alc_err *err);
-
 /* Returns the v2 group's directory fd (for CLONE_INTO_CGROUP), or -1. */
 int alc_cgroup_v2_fd(const struct alc_cgroup *cg);
 

@@ -61,18 +61,19 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		so.park_fd = o->spawn->park_fd;
 		so.console_fd = o->spawn->console_fd;
 	}
-	if (cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
-	    (r = alc_cg_self_attach_open(cg, so.cg_self, err)) > 0)
-		so.n_cg_self = (unsigned)r;
-	if (r >= 0)
-		r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
-	alc_cg_self_attach_close(so.cg_self, so.n_cg_self);
+	int tasks[ALC_CG_SELF_MAX];
+	unsigned n_tasks = 0;
+	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
-	if (r == 0 && cg)
+	if (r == 0 && cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
+	    (r = alc_cg_self_attach_open(cg, tasks, err)) > 0)
+		n_tasks = (unsigned)r;
+	if (r >= 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
-	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0)
+	if (r >= 0 && (r = alc_cg_send_placed(c->child.sock, tasks, n_tasks)) < 0)
 		alc_err_set(err, -r, "signal the container process");
+	alc_cg_self_attach_close(tasks, n_tasks);
 	/* A child that failed its setup said why before it exited. */
 	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
 		return 0;

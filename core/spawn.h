@@ -29,9 +29,6 @@ struct alc_spawn_opts {
 			 * lets it exec. */
 	int console_fd; /* connected console socket, or -1: with spec->terminal
 			 * the pty master is sent there */
-	/* Open v1 tasks files the process writes "0" to first (core/cgattach.h). */
-	int cg_self[ALC_H_COUNT];
-	unsigned n_cg_self;
 	/* Filled by the spawn itself: the namespaces spec->ns_join names. */
 	int ns_fd[8], ns_type[8];
 	unsigned n_ns;

@@ -141,15 +141,17 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
 	if (so->park_fd < 0)		       /* a detached create outlives alcove create */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* First, while surely single-threaded and outside any cgroup namespace. */
-	if (alc_cg_self_attach(so->cg_self, so->n_cg_self, &err) < 0)
-		fail(sock, &err);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
 	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &err) < 0)
 		fail(sock, &err);
-	if (wait_for(sock, ALC_MSG_PLACED) < 0)
+	/* Single-threaded, outside any cgroup namespace, the mounts done
+	 * outside the container's cpu share: the child joins its v1 groups. */
+	int r = alc_cg_wait_placed(sock, &err);
+	if (r == -EPIPE)
 		_exit(125);
+	if (r < 0)
+		fail(sock, &err);
 	if (setup_credentials(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
