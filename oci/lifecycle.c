@@ -170,6 +170,8 @@ static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 	st->config_json = strdup(cfg);
 	st->cgroup_path = cgroup_rel ? strdup(cgroup_rel) : NULL;
 	st->annotations_json = spec->annotations_json ? strdup(spec->annotations_json) : NULL;
+	for (int ph = 0; ph < ALC_HOOK_PHASES; ph++)
+		st->hooks |= spec->n_hooks[ph] ? 1 << ph : 0;
 	if (!st->bundle || !st->rootfs || !st->created || !st->config_json ||
 	    (cgroup_rel && !st->cgroup_path))
 		return alc_err_set(err, ENOMEM, "state");
@@ -343,9 +345,13 @@ static int release(const char *root, const struct oci_state *st, alc_err *err)
 			    st->id);
 }
 
-static int load_config(const struct oci_state *st, struct alc_spec *spec)
+/* Loads the config for the hooks of phase; returns -ENOENT when create saw
+ * none there (no config to parse). */
+static int load_config(const struct oci_state *st, enum alc_hook_phase phase, struct alc_spec *spec)
 {
 	alc_err ignored = { 0 };
+	if (st->hooks >= 0 && !(st->hooks & (1 << phase)))
+		return -ENOENT;
 	/* Hooks come from the bundle's config; a bundle gone by now has none. */
 	if (!st->bundle || oci_config_load(st->bundle, spec, &ignored) < 0)
 		return alc_spec_init_default(spec);
@@ -364,13 +370,13 @@ static int start_locked(const char *root, const char *id, alc_err *err)
 		oci_state_free(&st);
 		return r;
 	}
+	/* No save: a load reads "running" from the kernel's view (the process
+	 * alive, the FIFO gone), and on ext4 replacing state.json costs a
+	 * block allocation of a few tenths of a millisecond. */
 	r = release(root, &st, err);
-	if (r == 0) {
-		st.status = OCI_RUNNING;
-		r = oci_state_save(root, &st, err);
-	}
+	st.status = OCI_RUNNING;
 	struct alc_spec spec;
-	if (r == 0 && load_config(&st, &spec) == 0) {
+	if (r == 0 && load_config(&st, ALC_HOOK_POSTSTART, &spec) == 0) {
 		alc_err herr = { 0 };
 		/* The spec says a failed poststart hook is only warned about. */
 		if (oci_run_hooks(&spec, ALC_HOOK_POSTSTART, &st, &herr) < 0)
@@ -403,7 +409,7 @@ static int destroy(const char *root, struct oci_state *st, alc_err *err)
 	for (int i = 0; i < 500 && st->pid > 0 && oci_pid_matches(st->pid, st->pid_start); i++)
 		usleep(2000);
 	struct alc_spec spec;
-	if (load_config(st, &spec) == 0) {
+	if (load_config(st, ALC_HOOK_POSTSTOP, &spec) == 0) {
 		alc_err herr = { 0 };
 		st->status = OCI_STOPPED;
 		if (oci_run_hooks(&spec, ALC_HOOK_POSTSTOP, st, &herr) < 0)

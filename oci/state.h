@@ -28,6 +28,8 @@ struct oci_state {
 	char *created;		/* RFC 3339, UTC */
 	char *annotations_json; /* raw object, or NULL */
 	char *config_json;	/* path of the config.json used at create, for exec and hooks */
+	int hooks;		/* 1 << ALC_HOOK_*: the phases config.json had hooks for at
+				 * create (start and delete read it only then); -1: unknown */
 };
 
 /* Checks an id: 1..OCI_ID_MAX characters of [A-Za-z0-9_.+-], not "." or
