@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char *const hier_names[ALC_H_COUNT] = {
-	"", "cpu", "cpuacct", "memory", "pids", "cpuset", "freezer", "blkio",
+	"", "cpu", "cpuacct", "memory", "pids", "cpuset", "freezer", "blkio", "devices",
 };
 
 const char *alc_hier_name(enum alc_hier h)

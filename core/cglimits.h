@@ -21,6 +21,7 @@ enum alc_hier {
 	ALC_H_CPUSET,
 	ALC_H_FREEZER,
 	ALC_H_BLKIO,
+	ALC_H_DEVICES, /* joined only for device rules (devices.h) */
 	ALC_H_COUNT
 };
 

@@ -278,6 +278,17 @@ int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, 
 	return r;
 }
 
+int alc_cgroup_join_v1(struct alc_cgroup *cg, enum alc_hier h, alc_err *err)
+{
+	char dir[256];
+	if (cg->fd[h] >= 0)
+		return 0;
+	hier_root(cg, h, dir, sizeof(dir));
+	if (cg->layout == ALC_CG_V2 || h == ALC_H_V2 || !v1_mounted(cg, h))
+		return alc_err_setx(err, ENODEV, "no v1 %s hierarchy at %s", alc_hier_name(h), dir);
+	return make_group(cg, h, 0, err);
+}
+
 int alc_cgroup_v2_fd(const struct alc_cgroup *cg)
 {
 	return cg->fd[ALC_H_V2];

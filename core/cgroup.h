@@ -55,6 +55,11 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
  * -errno; the caller destroys the group on failure. */
 int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
 
+/* Makes the group in the v1 hierarchy h too (before attach, which then
+ * joins it); returns 0, -ENODEV when the host has no such hierarchy, or
+ * -errno. */
+int alc_cgroup_join_v1(struct alc_cgroup *cg, enum alc_hier h, alc_err *err);
+
 /* Returns the v2 group's directory fd (for CLONE_INTO_CGROUP), or -1. */
 int alc_cgroup_v2_fd(const struct alc_cgroup *cg);
 

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cgattach.h"
+#include "devices.h"
+#include "seccomp_oci.h"
 
 static int validate(const struct alc_spec *spec, alc_err *err)
 {
@@ -24,7 +26,7 @@ static int validate(const struct alc_spec *spec, alc_err *err)
 		return alc_err_setx(err, EINVAL, "no command given");
 	if (!(spec->ns_flags & CLONE_NEWNS) && spec->n_mounts)
 		return alc_err_setx(err, EINVAL, "volumes need a mount namespace");
-	return 0;
+	return alc_seccomp_check(spec->seccomp, err);
 }
 
 int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
@@ -66,12 +68,21 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
+	if (r == 0 && cg)
+		r = alc_devcg_apply(cg, spec, err);
+	/* The child joins its v1 groups itself once PLACED, unless runtime
+	 * hooks must see it there before (the parent attaches it then). */
 	if (r == 0 && cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
-	    (r = alc_cg_self_attach_open(cg, tasks, err)) > 0)
+	    !alc_spawn_reports_prepared(spec) && (r = alc_cg_self_attach_open(cg, tasks, err)) > 0)
 		n_tasks = (unsigned)r;
 	if (r >= 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
-	if (r >= 0 && (r = alc_cg_send_placed(c->child.sock, tasks, n_tasks)) < 0)
+	if (r == 0 && alc_spawn_reports_prepared(spec))
+		r = alc_spawn_wait_prepared(&c->child, err);
+	if (r == 0 && alc_spawn_reports_prepared(spec) && o->runtime_hooks)
+		r = o->runtime_hooks(c, spec, o->runtime_hooks_arg, err);
+	/* A process that failed has closed its end: its error message waits. */
+	if (r == 0 && (r = alc_cg_send_placed(c->child.sock, tasks, n_tasks)) < 0 && r != -EPIPE)
 		alc_err_set(err, -r, "signal the container process");
 	alc_cg_self_attach_close(tasks, n_tasks);
 	/* A child that failed its setup said why before it exited. */

@@ -11,11 +11,20 @@
 #include "spawn.h"
 #include "spec.h"
 
+struct alc_container;
+
 struct alc_runtime_opts {
 	struct alc_cg_opts cg;
 	bool no_cgroup;			    /* rootless without a delegated cgroup */
 	bool force_fallback;		    /* spawn with clone + cgroup.procs, not clone3 */
 	const struct alc_spawn_opts *spawn; /* detached create (OCI); NULL: none */
+	/* The OCI prestart and createRuntime hooks: called once the process
+	 * is in its cgroups with its namespaces and mounts made, before its
+	 * createContainer hooks and pivot_root (only when the spec has such
+	 * hooks); returns 0 or -errno, which aborts create. NULL: none. */
+	int (*runtime_hooks)(const struct alc_container *c, const struct alc_spec *spec, void *arg,
+			     alc_err *err);
+	void *runtime_hooks_arg;
 };
 
 struct alc_container {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "devices.h"
 
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
@@ -101,13 +102,6 @@ static int remount_in_root(int rootfd, const char *target, unsigned long flags, 
 
 static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
 {
-	static const struct {
-		const char *name;
-		unsigned maj, min;
-	} nodes[] = {
-		{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
-		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-	};
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" },	 { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
@@ -124,18 +118,9 @@ static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
 		if (dfd < 0)
 			return alc_err_set(err, errno, "open /dev in the rootfs");
 	}
-	for (size_t i = 0; r == 0 && i < sizeof(nodes) / sizeof(*nodes); i++) {
-		char path[32], host[32];
-		snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
-		if (!in_userns && mknodat(dfd, nodes[i].name, S_IFCHR | 0666,
-					  makedev(nodes[i].maj, nodes[i].min)) == 0) {
-			fchmodat(dfd, nodes[i].name, 0666, 0); /* umask trimmed it */
-			continue;
-		}
-		/* No mknod in a user namespace: bind the host's node. */
-		snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
-		r = mount_in_root(rootfd, host, path, NULL, MS_BIND, NULL, 'f', err);
-	}
+	r = r
+		    ?: alc_devices_create(rootfd, alc_default_devices, alc_n_default_devices,
+					  in_userns, err);
 	for (size_t i = 0; r == 0 && i < sizeof(links) / sizeof(*links); i++)
 		if (symlinkat(links[i][0], dfd, links[i][1]) < 0)
 			r = alc_err_set(err, errno, "symlink /dev/%s", links[i][1]);
@@ -287,7 +272,7 @@ static int pivot(const char *root, int readonly, alc_err *err)
 	return 0;
 }
 
-int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err)
+int alc_rootfs_prepare(const struct alc_spec *spec, int in_userns, alc_err *err)
 {
 	const char *root = spec->root_path;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -301,8 +286,18 @@ int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err)
 			      NULL, 'd', err);
 	r = r ?: setup_sys(rootfd, spec->ns_flags & CLONE_NEWNET, err);
 	r = r ?: setup_dev(rootfd, in_userns, spec->ns_flags & CLONE_NEWIPC, err);
+	r = r ?: alc_devices_create(rootfd, spec->devices, spec->n_devices, in_userns, err);
 	r = r ?: setup_volumes(rootfd, spec, err);
 	r = r ?: setup_sysctl(rootfd, spec, err);
-	r = r ?: mask_and_protect(rootfd, spec, err);
-	return r ?: pivot(root, spec->root_readonly, err);
+	return r ?: mask_and_protect(rootfd, spec, err);
+}
+
+int alc_rootfs_pivot(const struct alc_spec *spec, alc_err *err)
+{
+	return pivot(spec->root_path, spec->root_readonly, err);
+}
+
+int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err)
+{
+	return alc_rootfs_prepare(spec, in_userns, err) ?: alc_rootfs_pivot(spec, err);
 }

@@ -15,6 +15,11 @@
  * unprivileged user namespace needs (bind-mounted device nodes). */
 int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err);
 
+/* alc_rootfs_setup in two steps, for what runs in between (the
+ * createContainer hooks): everything up to pivot_root, then pivot_root. */
+int alc_rootfs_prepare(const struct alc_spec *spec, int in_userns, alc_err *err);
+int alc_rootfs_pivot(const struct alc_spec *spec, alc_err *err);
+
 /* Opens path inside the directory rootfd as if rootfd were "/", creating
  * missing parents and, when create is 'd' or 'f', the last component as a
  * directory or file; returns an O_PATH fd or -errno. */

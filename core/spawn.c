@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "childsec.h"
 #include "clone3.h"
 #include "fileio.h"
 #include "spawn_oci.h"
@@ -25,9 +26,12 @@ static int send_msg(int sock, int type)
 static int recv_msg(int sock, struct alc_spawn_msg *m)
 {
 	ssize_t n;
+	int resets = 0;
+	/* A child that exits with our messages unread makes the kernel report
+	 * ECONNRESET once, ahead of the error message it queued: read on. */
 	do
 		n = recv(sock, m, sizeof(*m), 0);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !resets++)));
 	if (n < 0)
 		return -errno;
 	if (n == 0)
@@ -68,10 +72,11 @@ static int write_maps(pid_t pid, const struct alc_spec *spec, alc_err *err)
 }
 
 /* Clones the child: into the v2 group directly, or plainly for the
- * fallback. CLONE_NEWCGROUP is left to the child, once it is in place. */
+ * fallback. CLONE_NEWCGROUP is left to the child, once it is in place, and
+ * so is CLONE_NEWTIME (offsets are frozen once a process is inside). */
 static pid_t clone_child(int v2fd, int ns_flags, bool fallback, bool *via_clone3)
 {
-	uint64_t flags = (uint64_t)(ns_flags & ~CLONE_NEWCGROUP);
+	uint64_t flags = (uint64_t)(ns_flags & ~(CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */));
 	*via_clone3 = false;
 	if (!fallback && v2fd >= 0) {
 		pid_t pid = alc_clone3(v2fd, flags);
@@ -142,6 +147,7 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 	child->pid = pid;
 	if (spec->ns_flags & CLONE_NEWUSER)
 		r = write_maps(pid, spec, err);
+	r = r ?: alc_childsec_parent(spec, pid, err);
 	if (r == 0)
 		r = send_msg(child->sock, ALC_MSG_GO);
 	return r < 0 ? alc_spawn_abort(child, r) : 0;
@@ -152,11 +158,17 @@ int alc_spawn_placed(struct alc_child *child)
 	return send_msg(child->sock, ALC_MSG_PLACED);
 }
 
-int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
+bool alc_spawn_reports_prepared(const struct alc_spec *spec)
+{
+	return spec->n_hooks[ALC_HOOK_PRESTART] || spec->n_hooks[ALC_HOOK_CREATE_RUNTIME];
+}
+
+/* Waits for a message of type want from the child's setup. */
+static int wait_setup(struct alc_child *child, int want, alc_err *err)
 {
 	struct alc_spawn_msg m;
 	int t = recv_msg(child->sock, &m);
-	if (t == ALC_MSG_READY)
+	if (t == want)
 		return 0;
 	if (t == ALC_MSG_ERROR) {
 		child->exit_code = m.exit_code;
@@ -164,6 +176,16 @@ int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
 	}
 	return alc_spawn_abort(child,
 			       alc_err_setx(err, EPIPE, "container process died during setup"));
+}
+
+int alc_spawn_wait_prepared(struct alc_child *child, alc_err *err)
+{
+	return wait_setup(child, ALC_MSG_PREPARED, err);
+}
+
+int alc_spawn_wait_ready(struct alc_child *child, alc_err *err)
+{
+	return wait_setup(child, ALC_MSG_READY, err);
 }
 
 int alc_spawn_start(struct alc_child *child, alc_err *err)

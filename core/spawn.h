@@ -45,8 +45,18 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 int alc_spawn_clone(const struct alc_spec *spec, struct alc_cgroup *cg, bool force_fallback,
 		    struct alc_child *child, alc_err *err);
 
-/* Tells the process it is in every cgroup it belongs to, so it may enter
- * its cgroup namespace and drop privileges; returns 0 or -errno. */
+/* Whether the process reports ALC_MSG_PREPARED: when the spec has
+ * prestart or createRuntime hooks, which run between its mounts and its
+ * pivot_root. */
+bool alc_spawn_reports_prepared(const struct alc_spec *spec);
+
+/* Waits for ALC_MSG_PREPARED; returns 0 or -errno with err holding the
+ * child's own message when its setup failed (the process is then reaped). */
+int alc_spawn_wait_prepared(struct alc_child *child, alc_err *err);
+
+/* Tells the process it is in every cgroup it belongs to, so it may run
+ * its createContainer hooks, pivot_root, enter its cgroup namespace and
+ * drop privileges; returns 0 or -errno. */
 int alc_spawn_placed(struct alc_child *child);
 
 /* Waits until the process is set up and parked; returns 0 or -errno, with
@@ -67,11 +77,13 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 
 /* Handshake messages. */
 enum alc_spawn_msg_type {
-	ALC_MSG_GO = 1, /* parent -> child: maps written, set up the mounts */
-	ALC_MSG_PLACED, /* parent -> child: in every cgroup, take final credentials */
-	ALC_MSG_START,	/* parent -> child: exec */
-	ALC_MSG_READY,	/* child -> parent: parked before exec */
-	ALC_MSG_ERROR,	/* child -> parent: setup or exec failed */
+	ALC_MSG_GO = 1,	  /* parent -> child: maps written, set up the mounts */
+	ALC_MSG_PLACED,	  /* parent -> child: in every cgroup, take final credentials */
+	ALC_MSG_START,	  /* parent -> child: exec */
+	ALC_MSG_READY,	  /* child -> parent: parked before exec */
+	ALC_MSG_ERROR,	  /* child -> parent: setup or exec failed */
+	ALC_MSG_PREPARED, /* child -> parent: mounts prepared, pivot_root pending
+			   * (sent only when alc_spawn_reports_prepared) */
 };
 
 struct alc_spawn_msg {

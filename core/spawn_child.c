@@ -19,6 +19,8 @@
 
 #include "caps.h"
 #include "cgattach.h"
+#include "childsec.h"
+#include "hooks.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "spawn_oci.h"
@@ -77,38 +79,51 @@ static int apply_rlimits(const struct alc_process *p, alc_err *err)
 	return 0;
 }
 
-/* Steps that need the namespaces and full privileges: the mounts. */
-static int setup_inside(const struct alc_spec *spec, alc_err *err)
+/* Steps that need the namespaces and full privileges: the mounts, up to
+ * pivot_root (setup_root), which waits for the runtime's hooks. */
+static int setup_inside(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
 	/* With the maps written, become root of the namespace: the uid we came
 	 * with may have no mapping inside (root's, under a 0:100000 map). */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return alc_err_set(err, errno, "become root in the user namespace");
+	if (alc_childsec_early(spec, cs, err) < 0)
+		return -err->code;
 	if (spec->hostname && (spec->ns_flags & CLONE_NEWUTS) &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return alc_err_set(err, errno, "sethostname %s", spec->hostname);
 	if ((spec->ns_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -err->code;
-	if (spec->ns_flags & CLONE_NEWNS) {
-		int r = alc_rootfs_setup(spec, userns, err);
-		if (r < 0)
-			return r;
-	} else if (chroot(spec->root_path) < 0) {
-		/* Only without a mount namespace, where pivot_root is impossible. */
+	if (spec->ns_flags & CLONE_NEWNS)
+		return alc_rootfs_prepare(spec, userns, err);
+	return 0;
+}
+
+/* After the runtime's prestart/createRuntime hooks: the container's own
+ * createContainer hooks, then pivot_root. */
+static int setup_root(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
+{
+	int r = oci_hooks_run_in_container(spec, ALC_HOOK_CREATE_CONTAINER, cs->host_pid, err);
+	if (r < 0)
+		return r;
+	if (spec->ns_flags & CLONE_NEWNS)
+		return alc_rootfs_pivot(spec, err);
+	/* Only without a mount namespace, where pivot_root is impossible. */
+	if (chroot(spec->root_path) < 0)
 		return alc_err_set(err, errno, "chroot %s", spec->root_path);
-	}
 	return 0;
 }
 
 /* Steps after the parent placed us in every cgroup: the cgroup namespace,
  * then the final credentials. */
-static int setup_credentials(const struct alc_spec *spec, alc_err *err)
+static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *cs, alc_err *err)
 {
 	int userns = spec->ns_flags & CLONE_NEWUSER;
 	if ((spec->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return alc_err_set(err, errno, "unshare the cgroup namespace");
 	int r = apply_rlimits(&spec->process, err);
+	r = r ?: alc_childsec_precaps(spec, cs, err);
 	if (r < 0)
 		return r;
 	/* A rootless user namespace denies setgroups; skip it unless asked. */
@@ -130,12 +145,14 @@ static int setup_credentials(const struct alc_spec *spec, alc_err *err)
 
 int alc_spawn_child_credentials(const struct alc_spec *spec, alc_err *err)
 {
-	return setup_credentials(spec, err);
+	struct alc_childsec cs = { 0 }; /* exec'd at once: nothing to free */
+	return setup_credentials(spec, &cs, err) ?: alc_childsec_final(spec, &cs, err);
 }
 
 void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sock)
 {
 	alc_err err = { 0 };
+	struct alc_childsec cs = { 0 };
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the parent blocks signals it forwards */
@@ -143,8 +160,12 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for(sock, ALC_MSG_GO) < 0)
 		_exit(125); /* the parent went away */
-	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &err) < 0)
+	if (alc_spawn_ns_join(so, &err) < 0 || setup_inside(spec, &cs, &err) < 0)
 		fail(sock, &err);
+	struct alc_spawn_msg prepared = { .type = ALC_MSG_PREPARED };
+	if (alc_spawn_reports_prepared(spec) &&
+	    send(sock, &prepared, sizeof(prepared), MSG_NOSIGNAL) < 0)
+		_exit(125);
 	/* Single-threaded, outside any cgroup namespace, the mounts done
 	 * outside the container's cpu share: the child joins its v1 groups. */
 	int r = alc_cg_wait_placed(sock, &err);
@@ -152,7 +173,8 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 		_exit(125);
 	if (r < 0)
 		fail(sock, &err);
-	if (setup_credentials(spec, &err) < 0 || alc_spawn_terminal(spec, so->console_fd, &err) < 0)
+	if (setup_root(spec, &cs, &err) < 0 || setup_credentials(spec, &cs, &err) < 0 ||
+	    alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);
 	struct alc_spawn_msg ready = { .type = ALC_MSG_READY };
 	if (so->park_fd >= 0) /* detached create: start comes through the FIFO */
@@ -160,6 +182,12 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 	else if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 ||
 		 wait_for(sock, ALC_MSG_START) < 0)
 		_exit(125);
+	if (oci_hooks_run_in_container(spec, ALC_HOOK_START_CONTAINER, cs.host_pid, &err) < 0 ||
+	    alc_childsec_final(spec, &cs, &err) < 0) {
+		if (so->park_fd >= 0)
+			dprintf(2, "alcove: %s\n", err.msg); /* no parent left to tell */
+		fail(sock, &err);
+	}
 	environ = spec->process.env;
 	execvp(spec->process.args[0], spec->process.args);
 	int e = errno;

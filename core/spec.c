@@ -129,6 +129,7 @@ void alc_spec_free(struct alc_spec *spec)
 	for (int i = 0; i < ALC_HOOK_PHASES; i++)
 		hooks_free(spec->hooks[i], spec->n_hooks[i]);
 	free(spec->annotations_json);
+	free(spec->bundle);
 	for (size_t i = 0; i < spec->n_ns_join; i++)
 		free(spec->ns_join[i].path);
 	free(spec->ns_join);

@@ -206,6 +206,7 @@ struct alc_spec {
 	char *domainname;
 	char *mount_label;		  /* linux.mountLabel (SELinux context for mounts) */
 	unsigned long rootfs_propagation; /* linux.rootfsPropagation (MS_*); 0: default */
+	char *bundle; /* the OCI bundle, for the state in-container hooks read */
 };
 
 /* Fills spec with the OCI default template: pid, mount, uts, ipc and net

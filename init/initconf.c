@@ -87,9 +87,9 @@ int init_config_set(struct init_config *c, const char *key, const char *value, c
 		return 0;
 	}
 	if (!strcmp(key, "probe")) {
-		bool b;
+		bool b = false;
 		int r = set_bool(&b, key, value, where, err);
-		c->probe = b;
+		c->probe = r < 0 ? c->probe : b;
 		return r < 0 ? alc_err_setx(err, EINVAL, "%s: probe '%s' (yes, no or only)", where,
 					    value)
 			     : 0;

@@ -108,7 +108,7 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	else if (r == 0 && !spec->terminal && o->console_socket)
 		r = alc_err_setx(err, EINVAL,
 				 "--console-socket given but process.terminal is false");
-	if (r == 0 && !(spec->name = strdup(id)))
+	if (r == 0 && (!(spec->name = strdup(id)) || !(spec->bundle = strdup(bundle))))
 		r = -ENOMEM;
 	if (r == 0 && spec->cgroup_path) {
 		/* OCI paths are absolute ("/default/id"); ours are relative. */
@@ -182,11 +182,9 @@ struct hook_ctx {
 	const char *id, *bundle;
 };
 
-/* The prestart and createRuntime hooks, with the state (status creating).
- * MERGE(oci-sec): this has the signature of alc_runtime_opts.runtime_hooks,
- * which runs them before pivot_root as the spec orders; once that is here,
- * set ro.runtime_hooks = runtime_hooks (arg: the hook_ctx) in
- * create_locked and drop the call after alc_container_create. */
+/* The prestart and createRuntime hooks, with the state (status creating):
+ * alc_container_create calls this between the process's mounts and its
+ * pivot_root, as the spec orders. */
 static int runtime_hooks(const struct alc_container *c, const struct alc_spec *spec, void *arg,
 			 alc_err *err)
 {
@@ -227,6 +225,8 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
 	ro.no_cgroup = geteuid() != 0 && !k->spec.res.set;
 	struct hook_ctx hooks = { id, k->bundle };
+	ro.runtime_hooks = runtime_hooks;
+	ro.runtime_hooks_arg = &hooks;
 	struct oci_state *st = &k->st;
 	struct alc_container *c = &k->c;
 	int r = fill_state(st, id, k->bundle, &k->spec, ro.no_cgroup ? NULL : k->spec.cgroup_path,
@@ -237,7 +237,6 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 		r = alc_container_create(c, &k->spec, &ro, err);
 	if (r < 0)
 		return r;
-	r = runtime_hooks(c, &k->spec, &hooks, err); /* MERGE(oci-sec): see runtime_hooks */
 	char pstate;
 	st->status = OCI_CREATED;
 	st->pid = c->child.pid;

@@ -56,7 +56,7 @@ edit() { jq "$2" "$tmp/$1/config.json" >"$tmp/$1/c" && mv "$tmp/$1/c" "$tmp/$1/c
 # each v1 hierarchy alcove joins where /proc/PID/cgroup or the group's
 # tasks file does not show PID in $cgp/NAME, and each limit of
 # tests/lib/bundle.sh that its group does not hold. Empty when all is right.
-v1_joined="cpu cpuacct cpuset memory pids freezer blkio"
+v1_joined="cpu cpuacct cpuset memory pids freezer blkio devices"
 v1_missing() {
   local pid=$1 g=$cgp/$2 h f want miss=""
   for h in $v1_joined; do

@@ -6,8 +6,10 @@ initramfs, runs guest test cases, and turns the serial console into TAP.
       Runs the cases in tests/vm/cases. Cases sharing an architecture and a
       kernel command line share one boot. Prints TAP; exit 1 on any failure.
   harness.py boot --arch A --init PATH [--timeout S] [--cmdline ARGS]
-      Boots PATH as /init (the demo) and streams the console; exit 0 when
-      the guest powered itself off, 1 otherwise.
+                  [--file SRC:DST]... [--log NAME] [--quiet]
+      Boots PATH as /init (the demo, bench/boot.sh) with extra files (a
+      directory SRC is copied whole) and streams the console unless --quiet;
+      exit 0 when the guest powered itself off, 1 otherwise.
   harness.py selftest
       Checks the harness itself: results, per-case timeouts, a guest that
       never powers off, and a kernel panic are each reported, not hung on.
@@ -20,6 +22,19 @@ its needs in header comments:
   # vm-files: SRC:DST ...          extra files (SRC relative to the repo,
                                    @ARCH@ expands to the architecture)
   # vm-timeout: 60                 seconds for this case inside the guest
+
+A case declaring "# vm-init: alcove" boots alone with alcove itself as
+/init instead of the case runner:
+  # vm-services: DIR               its *.conf files become
+                                   /etc/alcove/services.d/ (DIR relative
+                                   to the repo)
+  # vm-expect: REGEX               a console line that must appear
+  # vm-expect-then: REGEX          one that must appear after the line the
+                                   previous vm-expect(-then) matched
+The case script is copied to /cases/NAME.sh; a service of the case runs it.
+It reports "ALCOVE-VM RESULT ok|fail NAME[/CHECK] detail" lines; each is a
+TAP line, NAME's own is required, and the guest must power itself off
+(no panic, no timeout) within vm-timeout plus a minute.
 Console logs are kept in build/vm/logs/.
 """
 import argparse
@@ -57,9 +72,12 @@ class Case:
         self.modules = []
         self.files = []
         self.timeout = 60
+        self.init = None
+        self.services = None
+        self.expect = []
         with open(path) as f:
             for n, line in enumerate(f, 1):
-                m = re.match(r"#\s*vm-([a-z]+):\s*(.*)", line)
+                m = re.match(r"#\s*vm-([a-z-]+):\s*(.*)", line)
                 if not m:
                     continue
                 key, val = m.group(1), m.group(2).strip()
@@ -78,8 +96,23 @@ class Case:
                     if not val.isdigit():
                         raise SystemExit(f"{path}:{n}: vm-timeout is not a number: {val}")
                     self.timeout = int(val)
+                elif key == "init":
+                    if val != "alcove":
+                        raise SystemExit(f"{path}:{n}: vm-init must be alcove: {val}")
+                    self.init = val
+                elif key == "services":
+                    if not os.path.isdir(os.path.join(TOP, val)):
+                        raise SystemExit(f"{path}:{n}: vm-services: no directory {val}")
+                    self.services = val
+                elif key in ("expect", "expect-then"):
+                    try:
+                        self.expect.append((re.compile(val), key == "expect-then"))
+                    except re.error as e:
+                        raise SystemExit(f"{path}:{n}: vm-expect: bad regex: {e}")
                 else:
                     raise SystemExit(f"{path}:{n}: unknown declaration vm-{key}")
+        if (self.services or self.expect) and not self.init:
+            raise SystemExit(f"{path}: vm-services and vm-expect need vm-init")
 
 
 def kernel_dir(arch):
@@ -142,7 +175,10 @@ def build_initramfs(arch, tag, init, files, modules, cases=()):
     for src, dst in files:
         dest = os.path.join(root, dst.lstrip("/"))
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        shutil.copy(src, dest)
+        if os.path.isdir(src):
+            shutil.copytree(src, dest, dirs_exist_ok=True)
+        else:
+            shutil.copy(src, dest)
     with open(os.path.join(root, "etc", "vm-modules"), "w") as f:
         for ko in modules:
             shutil.copy(ko, os.path.join(root, "lib", "modules"))
@@ -226,12 +262,7 @@ class Tap:
 
 def run_group(tap, arch, cmdline, cases, timeout):
     tag = "cases" + (("-" + re.sub(r"[^A-Za-z0-9]+", "_", cmdline)) if cmdline else "")
-    files = [(guest_file(arch, "build/@ARCH@-musl/alcove"), "/bin/alcove"),
-             (guest_file(arch, "build/@ARCH@-musl/tests/vm/guest/vmcheck"), "/bin/vmcheck")]
-    for c in cases:
-        for spec in c.files:
-            src, _, dst = spec.partition(":")
-            files.append((guest_file(arch, src), dst or "/" + os.path.basename(src)))
+    files = case_files(arch, cases)
     modules = modules_in_order(arch, [m for c in cases for m in c.modules])
     image = build_initramfs(arch, tag, guest_file(arch, "build/@ARCH@-musl/tests/vm/guest/vm-runner"),
                             files, modules, cases)
@@ -255,6 +286,64 @@ def run_group(tap, arch, cmdline, cases, timeout):
                ("" if boot_ok else f" (log {log_path})"))
 
 
+def case_files(arch, cases):
+    """The files every boot carries plus those the cases declare."""
+    files = [(guest_file(arch, "build/@ARCH@-musl/alcove"), "/bin/alcove"),
+             (guest_file(arch, "build/@ARCH@-musl/tests/vm/guest/vmcheck"), "/bin/vmcheck")]
+    for c in cases:
+        for spec in c.files:
+            src, _, dst = spec.partition(":")
+            files.append((guest_file(arch, src), dst or "/" + os.path.basename(src)))
+    return files
+
+
+def expectations(case, lines):
+    """Yields (ok, regex) for each vm-expect; a vm-expect-then is searched
+    after the previous expectation's line (and fails when that failed)."""
+    after = 0
+    for rx, then in case.expect:
+        start = after if then else 0
+        hit = None
+        if start is not None:
+            hit = next((i for i in range(start, len(lines)) if rx.search(lines[i])), None)
+        yield hit is not None, rx.pattern
+        after = None if hit is None else hit + 1
+
+
+def run_init_case(tap, arch, case, timeout):
+    """Boots alcove itself as /init with the case's services; reports the
+    case's own RESULT lines, its console expectations and the poweroff."""
+    tag = "init-" + case.name
+    files = case_files(arch, [case])
+    if case.services:
+        sdir = os.path.join(TOP, case.services)
+        for f in sorted(os.listdir(sdir)):
+            if f.endswith(".conf"):
+                files.append((os.path.join(sdir, f), "/etc/alcove/services.d/" + f))
+    image = build_initramfs(arch, tag, guest_file(arch, "build/@ARCH@-musl/alcove"), files,
+                            modules_in_order(arch, case.modules), [case])
+    log_path = os.path.join(VM, "logs", f"{arch}-{tag}.log")
+    verdict, lines, secs = boot(arch, image, case.cmdline, max(timeout, case.timeout + 60),
+                                log_path)
+    own = None
+    for line in lines:
+        m = RESULT.search(line)
+        if not m:
+            continue
+        name = m.group(2)
+        if name == case.name:
+            own = (m.group(1) == "ok", m.group(3))
+        elif name.startswith(case.name + "/"):
+            tap.report(m.group(1) == "ok", f"vm/{arch}/{name}", m.group(3))
+    ok, detail = own or (False, f"no result: guest {verdict} (log {log_path})")
+    tap.report(ok, f"vm/{arch}/{case.name}", detail)
+    for ok, pattern in expectations(case, lines):
+        tap.report(ok, f"vm/{arch}/{case.name}/console: {pattern}",
+                   "" if ok else f"not on the console in order (log {log_path})")
+    tap.report(verdict == "poweroff", f"vm/{arch}/boot[{tag}]",
+               f"{verdict} in {secs:.1f} s" + ("" if verdict == "poweroff" else f" (log {log_path})"))
+
+
 def cmd_run(args):
     arches = args.arch.split(",")
     cases = [Case(p) for p in sorted(glob.glob(os.path.join(CASES, "*.sh")))]
@@ -264,18 +353,31 @@ def cmd_run(args):
     for arch in arches:
         groups = {}
         for c in cases:
-            if arch in c.arch:
+            if arch in c.arch and not c.init:
                 groups.setdefault(c.cmdline, []).append(c)
         for cmdline, group in groups.items():
             run_group(tap, arch, cmdline, group, args.timeout)
+        for c in cases:
+            if arch in c.arch and c.init:
+                run_init_case(tap, arch, c, args.timeout)
     print(f"# vm: {tap.passed} passed, {tap.failed} failed")
     return 1 if tap.failed else 0
 
 
 def cmd_boot(args):
-    image = build_initramfs(args.arch, "boot", args.init, [], [])
-    log_path = os.path.join(VM, "logs", f"{args.arch}-boot.log")
-    verdict, _, secs = boot(args.arch, image, args.cmdline, args.timeout, log_path, stream=True)
+    files = []
+    for spec in args.file or []:
+        src, sep, dst = spec.partition(":")
+        if not sep or not dst.startswith("/") or not os.path.exists(src):
+            raise SystemExit(f"harness: --file {spec}: want an existing SRC and an absolute DST")
+        files.append((src, dst))
+    name = args.log or "boot"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise SystemExit(f"harness: --log {name}: letters, digits, _ and - only")
+    image = build_initramfs(args.arch, name, args.init, files, [])
+    log_path = os.path.join(VM, "logs", f"{args.arch}-{name}.log")
+    verdict, _, secs = boot(args.arch, image, args.cmdline, args.timeout, log_path,
+                            stream=not args.quiet)
     print(f"harness: guest {verdict} after {secs:.1f} s (log {log_path})", flush=True)
     return 0 if verdict == "poweroff" else 1
 
@@ -288,15 +390,31 @@ def cmd_selftest(args):
     os.makedirs(tmp, exist_ok=True)
     # 0. A bad declaration is refused with file:line, before any boot.
     bad = os.path.join(tmp, "bad-decl.sh")
-    with open(bad, "w") as f:
-        f.write("# vm-arch: x86_64\n# vm-colour: blue\ntrue\n")
-    try:
-        Case(bad)
-        msg = "accepted"
-    except SystemExit as e:
-        msg = str(e)
+
+    def refusal(text):
+        with open(bad, "w") as f:
+            f.write(text)
+        try:
+            Case(bad)
+            return "accepted"
+        except SystemExit as e:
+            return str(e)
+
+    msg = refusal("# vm-arch: x86_64\n# vm-colour: blue\ntrue\n")
     tap.report(msg == f"{bad}:2: unknown declaration vm-colour",
                "harness/unknown case declaration is refused with file:line", msg)
+    msg = refusal("# vm-arch: x86_64\n# vm-expect: x\ntrue\n")
+    tap.report(msg == f"{bad}: vm-services and vm-expect need vm-init",
+               "harness/vm-expect without vm-init is refused", msg)
+    with open(bad, "w") as f:
+        f.write("# vm-init: alcove\n# vm-expect: ^b\n# vm-expect: ^a\n"
+                "# vm-expect-then: ^c\n# vm-expect-then: ^a\n")
+    seq = Case(bad)
+    got = [ok for ok, _ in expectations(seq, ["a", "b", "c", "a"])]
+    got2 = [ok for ok, _ in expectations(seq, ["b", "c", "a"])]
+    tap.report(got == [True, True, True, True] and got2 == [True, True, False, False],
+               "harness/vm-expect anywhere, vm-expect-then after the previous",
+               f"{got} {got2}")
     # 1. Results and per-case timeouts come through the runner's protocol.
     cases = [Case(os.path.join(fixtures, n + ".sh")) for n in ("passes", "fails", "overruns")]
     image = build_initramfs(arch, "selftest", guest_file(
@@ -335,6 +453,9 @@ def main():
     b.add_argument("--init", required=True)
     b.add_argument("--cmdline", default="")
     b.add_argument("--timeout", type=int, default=DEFAULT_BOOT_TIMEOUT)
+    b.add_argument("--file", action="append", metavar="SRC:DST")
+    b.add_argument("--log", metavar="NAME", help="name of the log and root (default boot)")
+    b.add_argument("--quiet", action="store_true", help="do not stream the console")
     sub.add_parser("selftest")
     args = ap.parse_args()
     return {"run": cmd_run, "boot": cmd_boot, "selftest": cmd_selftest}[args.cmd](args)
