@@ -304,7 +304,7 @@ int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, enum uring
 	int r = 0;
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (int h = 0; r == 0 && h < ALC_H_COUNT; h++) {
-		if (cg->fd[h] < 0 || (h == ALC_H_V2 && !with_v2))
+		if (cg->fd[h] < 0 || (h == ALC_H_V2 && !with_v2) || (cg->self_v1 & (1u << h)))
 			continue;
 		int fd = openat(cg->fd[h], "cgroup.procs", O_WRONLY | O_CLOEXEC);
 		if (fd < 0)

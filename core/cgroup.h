@@ -29,6 +29,8 @@ struct alc_cgroup {
 	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
 	unsigned need;	     /* ALC_CTRL_* the limits use */
 	bool all_v1;	     /* see alc_cg_opts */
+	unsigned self_v1;    /* 1 << ALC_H_*: v1 groups the process joins itself
+			      * (core/cgattach.h); attach skips them */
 	enum uring_backend writer;
 };
 
@@ -61,8 +63,9 @@ int alc_cgroup_join_v1(struct alc_cgroup *cg, enum alc_hier h, alc_err *err);
 /* Returns the v2 group's directory fd (for CLONE_INTO_CGROUP), or -1. */
 int alc_cgroup_v2_fd(const struct alc_cgroup *cg);
 
-/* Writes pid into cgroup.procs of the v1 groups, and of the v2 group too
- * when with_v2, as one batch through backend; returns 0 or -errno. */
+/* Writes pid into cgroup.procs of the v1 groups (but those in cg->self_v1),
+ * and of the v2 group too when with_v2, as one batch through backend;
+ * returns 0 or -errno. */
 int alc_cgroup_attach(struct alc_cgroup *cg, pid_t pid, bool with_v2, enum uring_backend backend,
 		      alc_err *err);
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgattach.h"
 #include "devices.h"
 #include "seccomp_oci.h"
 
@@ -62,20 +63,28 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 		so.park_fd = o->spawn->park_fd;
 		so.console_fd = o->spawn->console_fd;
 	}
+	int tasks[ALC_CG_SELF_MAX];
+	unsigned n_tasks = 0;
 	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
 	if (r == 0 && cg)
 		r = alc_cgroup_complete(cg, &spec->res, err);
 	if (r == 0 && cg)
 		r = alc_devcg_apply(cg, spec, err);
-	if (r == 0 && cg)
+	/* The child joins its v1 groups itself once PLACED, unless runtime
+	 * hooks must see it there before (the parent attaches it then). */
+	if (r == 0 && cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
+	    !alc_spawn_reports_prepared(spec) && (r = alc_cg_self_attach_open(cg, tasks, err)) > 0)
+		n_tasks = (unsigned)r;
+	if (r >= 0 && cg)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
 	if (r == 0 && alc_spawn_reports_prepared(spec))
 		r = alc_spawn_wait_prepared(&c->child, err);
 	if (r == 0 && alc_spawn_reports_prepared(spec) && o->runtime_hooks)
 		r = o->runtime_hooks(c, spec, o->runtime_hooks_arg, err);
 	/* A process that failed has closed its end: its error message waits. */
-	if (r == 0 && (r = alc_spawn_placed(&c->child)) < 0 && r != -EPIPE)
+	if (r == 0 && (r = alc_cg_send_placed(c->child.sock, tasks, n_tasks)) < 0 && r != -EPIPE)
 		alc_err_set(err, -r, "signal the container process");
+	alc_cg_self_attach_close(tasks, n_tasks);
 	/* A child that failed its setup said why before it exited. */
 	if ((r == 0 || r == -EPIPE) && (r = alc_spawn_wait_ready(&c->child, err)) == 0)
 		return 0;

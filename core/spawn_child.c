@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgattach.h"
 #include "childsec.h"
 #include "hooks.h"
 #include "rootfs.h"
@@ -165,8 +166,13 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 	if (alc_spawn_reports_prepared(spec) &&
 	    send(sock, &prepared, sizeof(prepared), MSG_NOSIGNAL) < 0)
 		_exit(125);
-	if (wait_for(sock, ALC_MSG_PLACED) < 0)
+	/* Single-threaded, outside any cgroup namespace, the mounts done
+	 * outside the container's cpu share: the child joins its v1 groups. */
+	int r = alc_cg_wait_placed(sock, &err);
+	if (r == -EPIPE)
 		_exit(125);
+	if (r < 0)
+		fail(sock, &err);
 	if (setup_root(spec, &cs, &err) < 0 || setup_credentials(spec, &cs, &err) < 0 ||
 	    alc_spawn_terminal(spec, so->console_fd, &err) < 0)
 		fail(sock, &err);

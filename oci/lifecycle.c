@@ -170,6 +170,8 @@ static int fill_state(struct oci_state *st, const char *id, const char *bundle,
 	st->config_json = strdup(cfg);
 	st->cgroup_path = cgroup_rel ? strdup(cgroup_rel) : NULL;
 	st->annotations_json = spec->annotations_json ? strdup(spec->annotations_json) : NULL;
+	for (int ph = 0; ph < ALC_HOOK_PHASES; ph++)
+		st->hooks |= spec->n_hooks[ph] ? 1 << ph : 0;
 	if (!st->bundle || !st->rootfs || !st->created || !st->config_json ||
 	    (cgroup_rel && !st->cgroup_path))
 		return alc_err_set(err, ENOMEM, "state");
@@ -196,14 +198,24 @@ static int runtime_hooks(const struct alc_container *c, const struct alc_spec *s
 	return r < 0 ? r : oci_run_hooks(spec, ALC_HOOK_CREATE_RUNTIME, &st, err);
 }
 
+/* A create in progress, and what run in the foreground keeps of it. */
+struct creating {
+	char bundle[PATH_MAX];
+	struct alc_spec spec;
+	struct alc_container c;
+	struct oci_state st; /* as last saved */
+	int lock;	     /* the state lock, held */
+	bool fg;	     /* run in the foreground: no exec FIFO, the process
+			      * stays our child and waits on the spawn socket */
+};
+
 /* Everything after the lock: fifo, console, cgroup and process, state,
  * hooks, pid file. On failure the caller removes the state directory. */
-static int create_locked(const char *root, const char *id, const char *bundle,
-			 const struct oci_create_opts *o, struct alc_spec *spec,
-			 struct alc_container *c, pid_t *pid, alc_err *err)
+static int create_locked(const char *root, const char *id, const struct oci_create_opts *o,
+			 struct creating *k, alc_err *err)
 {
-	_cleanup_close_ int fifo = make_fifo(root, id, err);
-	if (fifo < 0)
+	_cleanup_close_ int fifo = -1;
+	if (!k->fg && (fifo = make_fifo(root, id, err)) < 0)
 		return fifo;
 	_cleanup_close_ int console = -1;
 	if (o->console_socket && (console = alc_pty_connect(o->console_socket, err)) < 0)
@@ -211,35 +223,37 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 	struct alc_spawn_opts so = { .park_fd = fifo,
 				     .console_fd = o->use_console_fd ? o->console_fd : console };
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
-	ro.no_cgroup = geteuid() != 0 && !spec->res.set;
-	struct hook_ctx hooks = { id, bundle };
+	ro.no_cgroup = geteuid() != 0 && !k->spec.res.set;
+	struct hook_ctx hooks = { id, k->bundle };
 	ro.runtime_hooks = runtime_hooks;
 	ro.runtime_hooks_arg = &hooks;
-	struct oci_state st;
-	int r = fill_state(&st, id, bundle, spec, ro.no_cgroup ? NULL : spec->cgroup_path, err);
+	struct oci_state *st = &k->st;
+	struct alc_container *c = &k->c;
+	int r = fill_state(st, id, k->bundle, &k->spec, ro.no_cgroup ? NULL : k->spec.cgroup_path,
+			   err);
 	if (r == 0)
-		r = oci_state_save(root, &st, err);
+		r = oci_state_save(root, st, err);
 	if (r == 0)
-		r = alc_container_create(c, spec, &ro, err);
-	if (r < 0) {
-		oci_state_free(&st);
+		r = alc_container_create(c, &k->spec, &ro, err);
+	if (r < 0)
 		return r;
-	}
 	char pstate;
-	st.status = OCI_CREATED;
-	st.pid = c->child.pid;
-	if (r == 0 && (r = oci_pid_start_time(st.pid, &st.pid_start, &pstate)) < 0)
-		alc_err_set(err, -r, "read /proc/%d/stat", (int)st.pid);
-	if (r == 0)
-		r = oci_state_save(root, &st, err);
+	st->status = OCI_CREATED;
+	st->pid = c->child.pid;
+	if (r == 0 && (r = oci_pid_start_time(st->pid, &st->pid_start, &pstate)) < 0)
+		alc_err_set(err, -r, "read /proc/%d/stat", (int)st->pid);
+	/* In the foreground, start follows under the same lock: the next save
+	 * is "running". */
+	if (r == 0 && !k->fg)
+		r = oci_state_save(root, st, err);
 	if (r == 0 && o->pid_file)
 		r = oci_write_pid_file(o->pid_file, c->child.pid, err);
-	oci_state_free(&st);
-	*pid = c->child.pid;
 	if (r < 0) {
 		alc_container_destroy(c, NULL); /* the first error is the one to report */
 		return r;
 	}
+	if (k->fg)
+		return 0; /* run keeps the process, its socket and the cgroup fds */
 	/* Detach: the process now belongs to whoever reaps our orphans. */
 	if (c->child.sock >= 0)
 		close(c->child.sock);
@@ -248,30 +262,54 @@ static int create_locked(const char *root, const char *id, const char *bundle,
 	return 0;
 }
 
-static int create_pid(const char *root, const char *id, const struct oci_create_opts *o, pid_t *pid,
-		      bool *terminal, alc_err *err)
+static void creating_free(struct creating *k)
 {
-	char bundle[PATH_MAX];
-	struct alc_spec spec;
-	struct alc_container c;
+	oci_state_free(&k->st);
+	alc_spec_free(&k->spec);
+	if (k->lock >= 0)
+		close(k->lock);
+	k->lock = -1;
+}
+
+/* Creates the container; k holds the spec, the state and the lock after a
+ * success (creating_free releases them), nothing after a failure. */
+static int create_held(const char *root, const char *id, const struct oci_create_opts *o,
+		       struct creating *k, alc_err *err)
+{
+	memset(&k->st, 0, sizeof(k->st));
+	k->lock = -1;
 	int r = oci_id_check(id, err);
 	if (r < 0)
 		return r;
-	if (!realpath(o->bundle ? o->bundle : ".", bundle))
+	if (!realpath(o->bundle ? o->bundle : ".", k->bundle))
 		return alc_err_set(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-	if ((r = load_spec(bundle, id, o, &spec, err)) < 0)
+	if ((r = load_spec(k->bundle, id, o, &k->spec, err)) < 0)
 		return r;
-	_cleanup_close_ int lock = oci_state_lock(root, id, true, err);
-	if (lock < 0) {
-		alc_spec_free(&spec);
-		return lock;
+	k->lock = oci_state_lock(root, id, true, err);
+	if (k->lock < 0) {
+		r = k->lock;
+		creating_free(k);
+		return r;
 	}
-	*terminal = spec.terminal;
-	r = create_locked(root, id, bundle, o, &spec, &c, pid, err);
-	if (r < 0)
+	r = create_locked(root, id, o, k, err);
+	if (r < 0) {
 		oci_state_remove(root, id, NULL); /* the first error is the one to report */
-	alc_spec_free(&spec);
+		creating_free(k);
+	}
 	return r;
+}
+
+static int create_pid(const char *root, const char *id, const struct oci_create_opts *o, pid_t *pid,
+		      bool *terminal, alc_err *err)
+{
+	struct creating k = { .fg = false };
+	int r = create_held(root, id, o, &k, err);
+	if (r < 0)
+		return r;
+	*pid = k.c.child.pid;
+	*terminal = k.spec.terminal;
+	creating_free(&k);
+	return 0;
 }
 
 int oci_create(const char *root, const char *id, const struct oci_create_opts *o, alc_err *err)
@@ -306,9 +344,13 @@ static int release(const char *root, const struct oci_state *st, alc_err *err)
 			    st->id);
 }
 
-static int load_config(const struct oci_state *st, struct alc_spec *spec)
+/* Loads the config for the hooks of phase; returns -ENOENT when create saw
+ * none there (no config to parse). */
+static int load_config(const struct oci_state *st, enum alc_hook_phase phase, struct alc_spec *spec)
 {
 	alc_err ignored = { 0 };
+	if (st->hooks >= 0 && !(st->hooks & (1 << phase)))
+		return -ENOENT;
 	/* Hooks come from the bundle's config; a bundle gone by now has none. */
 	if (!st->bundle || oci_config_load(st->bundle, spec, &ignored) < 0)
 		return alc_spec_init_default(spec);
@@ -327,13 +369,13 @@ static int start_locked(const char *root, const char *id, alc_err *err)
 		oci_state_free(&st);
 		return r;
 	}
+	/* No save: a load reads "running" from the kernel's view (the process
+	 * alive, the FIFO gone), and on ext4 replacing state.json costs a
+	 * block allocation of a few tenths of a millisecond. */
 	r = release(root, &st, err);
-	if (r == 0) {
-		st.status = OCI_RUNNING;
-		r = oci_state_save(root, &st, err);
-	}
+	st.status = OCI_RUNNING;
 	struct alc_spec spec;
-	if (r == 0 && load_config(&st, &spec) == 0) {
+	if (r == 0 && load_config(&st, ALC_HOOK_POSTSTART, &spec) == 0) {
 		alc_err herr = { 0 };
 		/* The spec says a failed poststart hook is only warned about. */
 		if (oci_run_hooks(&spec, ALC_HOOK_POSTSTART, &st, &herr) < 0)
@@ -366,7 +408,7 @@ static int destroy(const char *root, struct oci_state *st, alc_err *err)
 	for (int i = 0; i < 500 && st->pid > 0 && oci_pid_matches(st->pid, st->pid_start); i++)
 		usleep(2000);
 	struct alc_spec spec;
-	if (load_config(st, &spec) == 0) {
+	if (load_config(st, ALC_HOOK_POSTSTOP, &spec) == 0) {
 		alc_err herr = { 0 };
 		st->status = OCI_STOPPED;
 		if (oci_run_hooks(&spec, ALC_HOOK_POSTSTOP, st, &herr) < 0)
@@ -398,6 +440,86 @@ int oci_delete(const char *root, const char *id, bool force, alc_err *err)
 	return r;
 }
 
+/* run in the foreground, once created: start through the spawn socket
+ * (no exec FIFO), save "running" once, poststart hooks from the spec in
+ * hand; the state lock is still held. */
+static int start_fg(const char *root, struct creating *k, alc_err *err)
+{
+	int r = alc_container_start(&k->c, err);
+	if (r < 0)
+		return r;
+	k->st.status = OCI_RUNNING;
+	if ((r = oci_state_save(root, &k->st, err)) < 0)
+		return r;
+	alc_err herr = { 0 };
+	/* The spec says a failed poststart hook is only warned about. */
+	if (oci_run_hooks(&k->spec, ALC_HOOK_POSTSTART, &k->st, &herr) < 0)
+		fprintf(stderr, "alcove run: warning: %s\n", herr.msg);
+	return 0;
+}
+
+/* run in the foreground, once the process is reaped: the delete, through
+ * the cgroup fds still open, unless another command deleted the container
+ * meanwhile (then the id may name another one by now). */
+static int delete_fg(const char *root, const char *id, struct creating *k, alc_err *err)
+{
+	struct oci_state now;
+	_cleanup_close_ int lock = oci_state_lock(root, id, false, NULL);
+	bool ours = lock >= 0 && oci_state_load(root, id, &now, NULL) == 0;
+	if (ours) {
+		ours = now.pid == k->st.pid && now.pid_start == k->st.pid_start;
+		oci_state_free(&now);
+	}
+	if (!ours) {
+		close_cgroup_fds(&k->c.cg);
+		k->c.has_cg = false;
+		return 0;
+	}
+	int r = 0;
+	if (k->c.has_cg)
+		r = alc_cgroup_destroy(&k->c.cg, err);
+	k->c.has_cg = false;
+	alc_err herr = { 0 };
+	k->st.status = OCI_STOPPED;
+	if (oci_run_hooks(&k->spec, ALC_HOOK_POSTSTOP, &k->st, &herr) < 0)
+		fprintf(stderr, "alcove run: warning: %s\n", herr.msg);
+	int r2 = oci_state_remove(root, id, r < 0 ? NULL : err);
+	return r < 0 ? r : r2;
+}
+
+/* run in the foreground: create, start, wait and delete with what create
+ * left in hand (process, socket, cgroup fds, spec, state), none of it read
+ * back from disk. The process dies with alcove run (its parent-death
+ * signal), which forwards the signals it can. */
+static int run_fg(const char *root, const char *id, const struct oci_create_opts *o, int local,
+		  int *exit_code, alc_err *err)
+{
+	struct creating k = { .fg = true };
+	int r = create_held(root, id, o, &k, err);
+	if (r < 0)
+		return r;
+	pid_t pid = k.c.child.pid;
+	_cleanup_close_ int master = -1;
+	if (k.spec.terminal && local >= 0 && (master = alc_pty_recv_fd(local, err)) < 0)
+		r = master;
+	if (r == 0)
+		r = start_fg(root, &k, err);
+	if (r < 0) {
+		*exit_code = k.c.child.exit_code;
+		alc_container_destroy(&k.c, NULL); /* report why start failed */
+		oci_state_remove(root, id, NULL);
+		creating_free(&k);
+		return r;
+	}
+	close(k.lock); /* others may kill, pause or delete it while it runs */
+	k.lock = -1;
+	*exit_code = master >= 0 ? oci_console_proxy(master, pid) : oci_wait_forward(pid);
+	k.c.reaped = true;
+	r = delete_fg(root, id, &k, err);
+	creating_free(&k);
+	return r;
+}
+
 int oci_run(const char *root, const char *id, const struct oci_create_opts *o, bool detach,
 	    int *exit_code, alc_err *err)
 {
@@ -415,17 +537,13 @@ int oci_run(const char *root, const char *id, const struct oci_create_opts *o, b
 		fg.console_fd = sv[1];
 	}
 	_cleanup_close_ int local = sv[0], remote = sv[1];
+	if (!detach)
+		return run_fg(root, id, &fg, local, exit_code, err);
 	int r = create_pid(root, id, &fg, &pid, &terminal, err);
-	_cleanup_close_ int master = -1;
-	if (r == 0 && terminal && local >= 0 && (master = alc_pty_recv_fd(local, err)) < 0)
-		r = master;
 	if (r == 0 && (r = oci_start(root, id, err)) < 0)
 		oci_delete(root, id, true, NULL); /* report why start failed */
 	if (r < 0)
 		return r;
 	*exit_code = 0;
-	if (detach)
-		return 0;
-	*exit_code = master >= 0 ? oci_console_proxy(master, pid) : oci_wait_forward(pid);
-	return oci_delete(root, id, true, err);
+	return 0;
 }

@@ -95,8 +95,9 @@ bool oci_pid_matches(pid_t pid, uint64_t start);
 /* Whether the cgroup rel is frozen (cgroup.freeze or the v1 freezer). */
 bool oci_cgroup_frozen(const char *rel);
 
-/* Writes text to path atomically (temp file, fsync, rename); returns 0 or
- * -errno. */
+/* Writes text to path atomically (temp file, rename: readers see the old or
+ * the new text; not synced, a host crash may lose the last write); returns
+ * 0 or -errno. */
 int oci_write_atomic(const char *path, const char *text, mode_t mode, alc_err *err);
 
 /* Writes pid to path atomically, as runc does (no newline); returns 0 or

@@ -1,6 +1,6 @@
 /* The OCI runtime's state store: one directory per container under the
  * runtime root (--root, default /run/alcove), holding state.json (written
- * atomically: temp file, fsync, rename) and a lock file that serialises
+ * atomically: temp file, rename; not synced, see oci_write_atomic) and a lock file that serialises
  * commands on one id. Status is stored as last known and refreshed from the
  * kernel (pid alive and not reused, cgroup frozen) when read. */
 #ifndef ALC_OCI_STATE_H
@@ -28,6 +28,8 @@ struct oci_state {
 	char *created;		/* RFC 3339, UTC */
 	char *annotations_json; /* raw object, or NULL */
 	char *config_json;	/* path of the config.json used at create, for exec and hooks */
+	int hooks;		/* 1 << ALC_HOOK_*: the phases config.json had hooks for at
+				 * create (start and delete read it only then); -1: unknown */
 };
 
 /* Checks an id: 1..OCI_ID_MAX characters of [A-Za-z0-9_.+-], not "." or
