@@ -110,7 +110,7 @@ want=$(printf '%s\n' $init_flags | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "init - completes to exactly init's flags" "got [$got] want [$want]"
 got=$(complete_words alcove ctl "")
-want=$(printf '%s\n' status start stop restart log reload poweroff reboot halt $ctl_flags | sort -u | tr '\n' ' ')
+want=$(printf '%s\n' status start stop restart log reload poweroff reboot halt sched $ctl_flags | sort -u | tr '\n' ' ')
 [ "$got" = "$want" ]
 report $? "ctl completes to its commands and flags" "got [$got] want [$want]"
 got=$(complete_words alcove spec -)
