@@ -69,9 +69,10 @@ static int map_fds(const struct svc_fd_map *fds, size_t n, int *pipe_w, alc_err 
 	int top = *pipe_w, moved[8];
 	for (size_t i = 0; i < n; i++)
 		top = fds[i].target > top ? fds[i].target : top;
-	*pipe_w = fcntl(*pipe_w, F_DUPFD_CLOEXEC, top + 1);
-	if (*pipe_w < 0)
-		return -errno; /* no way left to report it */
+	int high = fcntl(*pipe_w, F_DUPFD_CLOEXEC, top + 1);
+	if (high < 0)
+		return alc_err_set(err, errno, "dup fd %d", *pipe_w); /* nothing moved yet */
+	*pipe_w = high;
 	for (size_t i = 0; i < n; i++)
 		if ((moved[i] = fcntl(fds[i].src, F_DUPFD_CLOEXEC, top + 1)) < 0)
 			return alc_err_set(err, errno, "dup fd %d", fds[i].src);
