@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "launch_fast.h"
 #include "units.h"
 
 #define SVC_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -231,6 +232,42 @@ int svc_proc_release(struct svc_proc *p, alc_err *err)
 	return r;
 }
 
+/* A host service: one clone straight to exec, no handshake. */
+static int launch_host(const struct alc_spec *spec, const struct alc_cg_opts *cgo,
+		       const struct fd_move *m, size_t n, struct svc_proc *p, alc_err *err)
+{
+	struct svc_fd_map fm[4];
+	for (size_t i = 0; i < n; i++)
+		fm[i] = (struct svc_fd_map){ .target = m[i].target, .src = m[i].src };
+	int r = svc_fast_spawn(&p->c, spec, cgo, fm, n, err);
+	p->has_c = true; /* what is left on failure is released by the caller */
+	p->has_cg = p->c.has_cg;
+	p->via_clone3 = p->c.child.via_clone3;
+	return r;
+}
+
+/* A container (or a host service the direct spawn cannot take): created
+ * parked with the fds placed in init's own table, then started. */
+static int launch_container(const struct alc_spec *spec, const struct alc_runtime_opts *o,
+			    struct fd_move *m, size_t n, struct svc_proc *p, alc_err *err)
+{
+	int r = place_fds(m, n, err);
+	if (r == 0) {
+		r = alc_container_create(&p->c, spec, o, err);
+		/* A setup failure in the child leaves create's cgroup behind. */
+		if (r < 0 && p->c.has_cg)
+			alc_container_destroy(&p->c, NULL); /* report the create error */
+	}
+	restore_fds(m, n);
+	if (r == 0) {
+		p->has_c = true;
+		p->has_cg = p->c.has_cg;
+		p->via_clone3 = p->c.child.via_clone3;
+		r = alc_container_start(&p->c, err);
+	}
+	return r;
+}
+
 int svc_launch(const struct svc_def *def, const char *base, struct svc_proc *p, alc_err *err)
 {
 	char rel[256];
@@ -255,18 +292,10 @@ int svc_launch(const struct svc_def *def, const char *base, struct svc_proc *p, 
 		spec.process.preserve_fds = (unsigned)def->ready_fd - 2;
 	}
 	struct alc_runtime_opts o = { .cg.writer = URING_BACKEND_SYNC };
-	if (r == 0 && (r = place_fds(m, n, err)) == 0) {
-		r = alc_container_create(&p->c, &spec, &o, err);
-		/* A setup failure in the child leaves create's cgroup behind. */
-		if (r < 0 && p->c.has_cg)
-			alc_container_destroy(&p->c, NULL); /* report the create error */
-	}
-	restore_fds(m, n);
-	if (r == 0) {
-		p->has_c = true;
-		p->has_cg = p->c.has_cg;
-		p->via_clone3 = p->c.child.via_clone3;
-		r = alc_container_start(&p->c, err);
+	if (r == 0 && svc_fast_eligible(&spec)) {
+		r = launch_host(&spec, &o.cg, m, n, p, err);
+	} else if (r == 0) {
+		r = launch_container(&spec, &o, m, n, p, err);
 	}
 	alc_spec_free(&spec);
 	if (r < 0) {

@@ -1,7 +1,8 @@
 /* Turning a service definition into a running process: the core spec (the
  * host's root, or a container for rootfs =), its cgroup BASE/NAME with the
  * limits, its stdout/stderr (the console, or a pipe for the log ring) and
- * its readiness fd, spawned with clone3(CLONE_INTO_CGROUP). */
+ * its readiness fd, spawned with clone3(CLONE_INTO_CGROUP) (a host service
+ * straight to exec, launch_fast.h; a container through the handshake). */
 #ifndef ALC_INIT_LAUNCH_H
 #define ALC_INIT_LAUNCH_H
 

@@ -109,6 +109,15 @@ cat >"$T/svc/stubborn.conf" <<EOF
 exec = /bin/sh -c 'trap "" TERM; while :; do sleep 0.05; done'
 stop-timeout = 300ms
 EOF
+cat >"$T/svc/missing.conf" <<EOF
+exec = $T/no-such-command
+restart = no
+EOF
+cat >"$T/svc/badcwd.conf" <<EOF
+exec = /bin/true
+workdir = $T/no-such-dir
+restart = no
+EOF
 
 boot
 check "init boots as PID 1 and answers on its control socket" "$(cat "$T/init.log")" \
@@ -118,6 +127,13 @@ check "services come up: web running, worker ready (fd:3)" "$(ctl status 2>&1)" 
   eval 'is_state web running && is_state worker ready && is_state prep exited'
 check "the oneshot finished before its dependant started" "$(cat "$T/order")" \
   eval '[ "$(cat "$T/order")" = "$(printf "prep-start\nprep-done\nweb")" ]'
+wait_for 10 eval 'is_state missing failed && is_state badcwd failed'
+check "a command that is not there fails its start (exec's error), leaving no cgroup" \
+  "$(ctl status missing; grep missing: "$T/init.log")" \
+  eval 'is_state missing failed && grep -q "missing: cannot start: exec $T/no-such-command: No such file or directory" "$T/init.log" && [ ! -d "$V2/$G/missing" ]'
+check "a workdir that is not there fails the start before exec, leaving no cgroup" \
+  "$(ctl status badcwd; grep badcwd: "$T/init.log")" \
+  eval 'is_state badcwd failed && grep -q "badcwd: cannot start: chdir $T/no-such-dir: No such file or directory" "$T/init.log" && [ ! -d "$V2/$G/badcwd" ]'
 check "a bad service file is reported with file:line and the boot goes on" "$(cat "$T/init.log")" \
   eval 'grep -q "$T/svc/bad.conf:2: unknown key .bogus." "$T/init.log" && is_state bad failed'
 check "ctl status shows web's own pid (as the namespace numbers it)" "$(ctl status)" \
