@@ -45,13 +45,17 @@ static void __attribute__((noreturn)) child_fail(int pipe_w, int code, int e, co
 }
 
 /* Joins the hierarchies clone3 did not place us in (v1 on hybrid hosts;
- * every one after a plain fork): "0" is the writer itself. */
+ * every one after a plain fork): "0" is the writer itself. The child is
+ * single-threaded, so v1's tasks moves all of it, without the threadgroup
+ * lock a cgroup.procs write takes (see core/cgattach.h); v2 has only
+ * cgroup.procs. */
 static int join_rest(const struct alc_cgroup *cg, bool via_clone3, alc_err *err)
 {
 	for (int h = 0; h < ALC_H_COUNT; h++) {
 		if (cg->fd[h] < 0 || (h == ALC_H_V2 && via_clone3))
 			continue;
-		int fd = openat(cg->fd[h], "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		int fd = openat(cg->fd[h], h == ALC_H_V2 ? "cgroup.procs" : "tasks",
+				O_WRONLY | O_CLOEXEC);
 		ssize_t n = fd < 0 ? -1 : write(fd, "0", 1);
 		int e = errno;
 		if (fd >= 0)
