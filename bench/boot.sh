@@ -23,7 +23,7 @@
 set -euo pipefail
 quick=${BENCH_QUICK:-0}
 arch=${BENCH_ARCH:-aarch64}
-boots=$([ "$quick" = 1 ] && echo 2 || echo 5)
+boots=${BENCH_BOOTS:-$([ "$quick" = 1 ] && echo 2 || echo 10)} # 5 each swung the ratio 0.96-1.17 between runs
 B=build/$arch-musl
 [ -x $B/alcove ] && [ -x $B/tests/vm/guest/initstamp ] && [ -x $B/tests/vm/guest/svctool ] ||
   { scripts/bootstrap >&2 && scripts/build "$arch" >&2; }
