@@ -56,6 +56,12 @@ static void detect_lsms(struct alc_childsec *cs)
 	cs->has_selinux = access("/sys/fs/selinux", F_OK) == 0;
 }
 
+void alc_childsec_detect(const struct alc_spec *spec, struct alc_childsec *cs)
+{
+	if (spec->apparmor_profile || spec->selinux_label)
+		detect_lsms(cs);
+}
+
 static int enter_timens(const struct alc_spec *spec, alc_err *err)
 {
 	char text[128];
@@ -88,8 +94,7 @@ int alc_childsec_early(const struct alc_spec *spec, struct alc_childsec *cs, alc
 	/* /proc is still the runtime's: /proc/self names our pid there. */
 	if (readlink("/proc/self", self, sizeof(self) - 1) > 0)
 		cs->host_pid = (pid_t)atoi(self);
-	if (spec->apparmor_profile || spec->selinux_label)
-		detect_lsms(cs);
+	alc_childsec_detect(spec, cs);
 	return alc_childsec_wants_timens(spec) ? enter_timens(spec, err) : 0;
 }
 

@@ -30,6 +30,10 @@ int alc_timens_offsets_text(const struct alc_spec *spec, char *buf, size_t len);
  * /proc/PID; returns 0 or -errno. */
 int alc_childsec_parent(const struct alc_spec *spec, pid_t pid, alc_err *err);
 
+/* Notes which LSMs the kernel runs when the spec sets a label (for a
+ * process that joins a container, where alc_childsec_early does not run). */
+void alc_childsec_detect(const struct alc_spec *spec, struct alc_childsec *cs);
+
 /* First step, with the host's /proc still visible (root of the user
  * namespace already): notes our host pid and the LSMs, then enters a new
  * time namespace with the offsets written. Returns 0 or -errno. */

@@ -146,6 +146,7 @@ static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *c
 int alc_spawn_child_credentials(const struct alc_spec *spec, alc_err *err)
 {
 	struct alc_childsec cs = { 0 }; /* exec'd at once: nothing to free */
+	alc_childsec_detect(spec, &cs); /* else a label would be skipped as "no LSM" */
 	return setup_credentials(spec, &cs, err) ?: alc_childsec_final(spec, &cs, err);
 }
 

@@ -10,7 +10,15 @@ ev() {
   read -r up _ </proc/uptime
   echo "$up $1 $name" >>/run/vm-events
 }
-trap 'ev term; echo "ALCOVE-VM TERM $name" >/dev/console; exit 0' TERM
+# Opening the console can fail with EINTR when a signal lands (the stop
+# signals the whole cgroup, so our sleep's SIGCHLD races the open): retry.
+say_term() {
+  for _ in 1 2 3 4 5; do
+    { echo "ALCOVE-VM TERM $name" >/dev/console; } 2>/dev/null && return 0
+  done
+  return 1
+}
+trap 'ev term; say_term; exit 0' TERM
 ev start
 [ "$delay" = 0 ] || sleep "$delay"
 if { echo READY=1 >&3; } 2>/dev/null; then exec 3>&-; fi
