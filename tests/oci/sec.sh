@@ -57,6 +57,18 @@ run_ok seccomp; o=$(out seccomp)
 case $o in *"No space left on device"*"Seccomp:"*2*) r=0 ;; *) r=1 ;; esac
 report $r "seccomp errnoRet reaches mkdir, Seccomp: 2" "$o"
 
+# exec joins the container under its profile: the filter is not the init's
+# alone. The container sleeps; exec tries mkdir and reads its own status.
+bundle secexec 'sleep 30'
+jq_edit "$tmp/secexec" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+  syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 28}]}'
+"$ALCOVE" --root "$root" create --bundle "$tmp/secexec" secexec &&
+  "$ALCOVE" --root "$root" start secexec &&
+  o=$("$ALCOVE" --root "$root" exec secexec sh -c 'mkdir /e 2>&1; grep Seccomp: /proc/self/status' 2>&1)
+"$ALCOVE" --root "$root" delete -f secexec
+case $o in *"No space left on device"*"Seccomp:"*2*) r=0 ;; *) r=1 ;; esac
+report $r "exec runs under the container's seccomp profile" "$o"
+
 bundle devices 'echo x 2>/out >/dev/null; echo null=$? >>/out; stat -c "%t:%T %a %u:%g" /dev/oci-null >>/out'
 jq_edit "$tmp/devices" '.linux.resources.devices = [{allow: false, access: "rwm"},
     {allow: false, type: "c", major: 1, minor: 3, access: "w"}]
@@ -108,6 +120,6 @@ up=$(echo "$o" | sed -n 3p | cut -d. -f1)
   [ "${up:-0}" -gt 31536000 ]
 report $? "oomScoreAdj, personality LINUX32 and boottime offset seen inside" "$o"
 
-for c in seccomp devices hooks procfields; do no_leftover $c || report 1 "$c left a cgroup"; done
+for c in seccomp secexec devices hooks procfields; do no_leftover $c || report 1 "$c left a cgroup"; done
 echo "1..$n"
 exit $((failed > 0))
