@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 
 int alc_pty_open(int *master, int *slave, alc_err *err)
 {
@@ -57,51 +58,20 @@ int alc_pty_connect(const char *path, alc_err *err)
 
 int alc_pty_send_fd(int sock, int fd, alc_err *err)
 {
-	char name[] = "/dev/ptmx"; /* runc sends the terminal's name as the data */
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? alc_err_set(err, errno, "send the pty master to the console socket") : 0;
+	static const char name[] = "/dev/ptmx"; /* runc sends the terminal's name as the data */
+	int r = alc_fds_send(sock, name, sizeof(name) - 1, &fd, 1);
+	return r < 0 ? alc_err_set(err, -r, "send the pty master to the console socket") : 0;
 }
 
 int alc_pty_recv_fd(int sock, alc_err *err)
 {
 	char data[256];
-	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	ssize_t n;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return alc_err_set(err, errno, "receive the pty master");
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return alc_err_setx(err, EPROTO, "no fd in the console message");
 	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	unsigned n;
+	ssize_t r = alc_fds_recv(sock, data, sizeof(data), &fd, 1, &n);
+	if (r < 0)
+		return alc_err_set(err, (int)-r, "receive the pty master");
+	if (n != 1)
+		return alc_err_setx(err, EPROTO, "no fd in the console message");
 	return fd;
 }

@@ -61,15 +61,25 @@ int oci_signal_parse(const char *s, int *sig)
 	return -EINVAL;
 }
 
-static int load_live(const char *root, const char *id, struct oci_state *st, alc_err *err)
+/* Takes id's lock and loads its state, which must be live (created,
+ * running or paused); returns the lock fd (the caller closes it) or -errno,
+ * with nothing held. */
+static int lock_live(const char *root, const char *id, struct oci_state *st, alc_err *err)
 {
+	int lock = oci_state_lock(root, id, false, err);
+	if (lock < 0)
+		return lock;
 	int r = oci_state_load(root, id, st, err);
 	if (r == 0 && (st->status == OCI_STOPPED || st->status == OCI_CREATING)) {
 		r = alc_err_setx(err, ESRCH, "container \"%s\" is %s", id,
 				 oci_status_name(st->status));
 		oci_state_free(st);
 	}
-	return r;
+	if (r < 0) {
+		close(lock);
+		return r;
+	}
+	return lock;
 }
 
 static int open_cgroup(const struct oci_state *st, struct alc_cgroup *cg, alc_err *err)
@@ -124,12 +134,10 @@ static int signal_init(const struct oci_state *st, int sig, alc_err *err)
 int oci_kill(const char *root, const char *id, int sig, bool all, alc_err *err)
 {
 	struct oci_state st;
-	_cleanup_close_ int lock = oci_state_lock(root, id, false, err);
+	_cleanup_close_ int lock = lock_live(root, id, &st, err);
 	if (lock < 0)
 		return lock;
-	int r = load_live(root, id, &st, err);
-	if (r < 0)
-		return r;
+	int r = 0;
 	if (all && st.cgroup_path) {
 		struct alc_cgroup cg;
 		r = open_cgroup(&st, &cg, err);
@@ -147,12 +155,10 @@ int oci_kill(const char *root, const char *id, int sig, bool all, alc_err *err)
 int oci_pause(const char *root, const char *id, bool pause, alc_err *err)
 {
 	struct oci_state st;
-	_cleanup_close_ int lock = oci_state_lock(root, id, false, err);
+	_cleanup_close_ int lock = lock_live(root, id, &st, err);
 	if (lock < 0)
 		return lock;
-	int r = load_live(root, id, &st, err);
-	if (r < 0)
-		return r;
+	int r = 0;
 	enum oci_status want = pause ? OCI_RUNNING : OCI_PAUSED;
 	struct alc_cgroup cg;
 	if (st.status != want)
@@ -196,12 +202,10 @@ int oci_resources_parse(const char *text, const char *source, struct alc_resourc
 int oci_update(const char *root, const char *id, const struct alc_resources *res, alc_err *err)
 {
 	struct oci_state st;
-	_cleanup_close_ int lock = oci_state_lock(root, id, false, err);
+	_cleanup_close_ int lock = lock_live(root, id, &st, err);
 	if (lock < 0)
 		return lock;
-	int r = load_live(root, id, &st, err);
-	if (r < 0)
-		return r;
+	int r = 0;
 	struct alc_cgroup cg;
 	if ((r = open_cgroup(&st, &cg, err)) == 0) {
 		r = alc_cgroup_update(&cg, res, err);
