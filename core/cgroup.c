@@ -153,7 +153,9 @@ static int make_group(struct alc_cgroup *cg, enum alc_hier h, unsigned need, alc
 			if (r < 0)
 				return r;
 		}
-		if (mkdirat(parent, name, 0755) < 0 && (errno != EEXIST || last))
+		if (mkdirat(parent, name, 0755) == 0)
+			cg->made[h]++;
+		else if (errno != EEXIST || last)
 			return alc_err_set(err, errno, "mkdir %s", path);
 		int child = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (child < 0)
@@ -239,7 +241,8 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	for (int h = 0; h < ALC_H_COUNT; h++)
 		cg->fd[h] = -1;
 	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
-	cg->all_v1 = o && o->all_v1;
+	cg->v1_extra = o ? o->v1_extra : 0;
+	cg->keep_parents = o && o->keep_parents;
 	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
 	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
 	    rel[0] == '/' || strstr(rel, ".."))
@@ -268,8 +271,8 @@ int alc_cgroup_complete(struct alc_cgroup *cg, const struct alc_resources *res, 
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
 	int r = n < 0 ? n : 0;
 	unsigned want = v1_hierarchies(cg->layout, cg->need);
-	if (cg->all_v1 && cg->layout != ALC_CG_V2)
-		want = ((1u << ALC_H_COUNT) - 1) & ~(1u << ALC_H_V2);
+	if (cg->layout != ALC_CG_V2)
+		want |= cg->v1_extra & ~(1u << ALC_H_V2);
 	for (int h = ALC_H_V2 + 1; r == 0 && h < ALC_H_COUNT; h++)
 		if ((want & (1u << h)) && v1_mounted(cg, (enum alc_hier)h))
 			r = make_group(cg, (enum alc_hier)h, 0, err);
@@ -506,15 +509,24 @@ int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err)
 		int r = rmdir_retry(path);
 		if (r < 0 && !first)
 			first = alc_err_set(err, -r, "rmdir %s", path);
-		/* Shared parents (alcove/) go when the last container leaves. */
-		for (char *slash = strrchr(path, '/'); slash && slash > path + strlen(base);
-		     slash = strrchr(path, '/')) {
+		/* Shared parents (alcove/) go when the last container leaves; a
+		 * client's own tree stays, but for what a failed create made. */
+		int up = cg->keep_parents ? cg->made[h] - 1 : (int)sizeof(path);
+		cg->made[h] = 0;
+		for (char *slash = strrchr(path, '/');
+		     up-- > 0 && slash && slash > path + strlen(base); slash = strrchr(path, '/')) {
 			*slash = '\0';
 			if (rmdir(path) < 0)
 				break; /* ENOTEMPTY/EBUSY: still in use by others */
 		}
 	}
 	return first;
+}
+
+void alc_cgroup_keep_made_parents(struct alc_cgroup *cg)
+{
+	for (int h = 0; h < ALC_H_COUNT; h++)
+		cg->made[h] = cg->made[h] > 0;
 }
 
 int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
@@ -546,17 +558,46 @@ int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const ch
 	return found ? 0 : alc_err_setx(err, ENOENT, "cgroup %s does not exist", rel);
 }
 
+/* Puts a running group into v1 hierarchy h: the group made there, then every
+ * member moved while the group is frozen, so that none forks past the move. */
+static int join_late(struct alc_cgroup *cg, enum alc_hier h, const char *what, alc_err *err)
+{
+	if (cg->layout == ALC_CG_V2 || h == ALC_H_V2 || !v1_mounted(cg, h))
+		return alc_err_setx(err, ENOENT, "%s: %s has no %s group", what, cg->rel,
+				    alc_hier_name(h));
+	bool frozen = alc_cgroup_freeze(cg, true, NULL) == 0;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r = alc_cgroup_pids(cg, &pids, &n); /* before the new, empty group */
+	if (r < 0)
+		alc_err_set(err, -r, "%s: list the members of %s", what, cg->rel);
+	if (r == 0)
+		r = make_group(cg, h, 0, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		char pid[24];
+		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
+		r = alc_write_file_at(cg->fd[h], "cgroup.procs", pid);
+		if (r == -ESRCH)
+			r = 0; /* it exited meanwhile */
+		else if (r < 0)
+			alc_err_set(err, -r, "%s: move pid %s into the %s group %s", what, pid,
+				    alc_hier_name(h), cg->rel);
+	}
+	if (frozen)
+		alc_cgroup_freeze(cg, false, NULL);
+	return r;
+}
+
 int alc_cgroup_update(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err)
 {
 	struct alc_cg_write plan[ALC_CG_MAX_WRITES];
 	int n = alc_cg_plan_limits(cg->layout == ALC_CG_V2, res, plan, err);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n; i++)
-		if (cg->fd[plan[i].hier] < 0)
-			return alc_err_setx(err, ENOENT, "%s: %s has no %s group", plan[i].what,
-					    cg->rel, alc_hier_name(plan[i].hier));
 	int r = 0;
+	for (int i = 0; r == 0 && i < n; i++)
+		if (cg->fd[plan[i].hier] < 0)
+			r = join_late(cg, plan[i].hier, plan[i].what, err);
 	for (int phase = 0; r == 0 && phase < 2; phase++)
 		r = apply_phase(cg, plan, n, phase, cg->writer, err);
 	return r;

@@ -18,19 +18,26 @@ struct alc_cg_opts {
 	const char *root;	   /* "/sys/fs/cgroup" when NULL */
 	bool force_v1;		   /* ignore a v2 tree (test the v1 backend on hybrid) */
 	enum uring_backend writer; /* how the limit batch is written */
-	bool all_v1;		   /* join every mounted v1 hierarchy, as runc does
-				    * (the OCI runtime: clients read stats there) */
+	unsigned v1_extra;	   /* 1 << ALC_H_*: v1 hierarchies to join beyond
+				    * those the limits need (the OCI runtime: cpu,
+				    * cpuacct, memory, pids, where clients read stats) */
+	bool keep_parents;	   /* a client's tree (containerd's /default):
+				    * destroy leaves the levels above the group */
 };
 
 struct alc_cgroup {
 	enum alc_cg_layout layout;
 	char root[128];
 	char rel[256];
-	int fd[ALC_H_COUNT]; /* -1 where the group does not exist */
-	unsigned need;	     /* ALC_CTRL_* the limits use */
-	bool all_v1;	     /* see alc_cg_opts */
-	unsigned self_v1;    /* 1 << ALC_H_*: v1 groups the process joins itself
-			      * (core/cgattach.h); attach skips them */
+	int fd[ALC_H_COUNT];		 /* -1 where the group does not exist */
+	unsigned need;			 /* ALC_CTRL_* the limits use */
+	unsigned v1_extra;		 /* see alc_cg_opts */
+	bool keep_parents;		 /* see alc_cg_opts */
+	unsigned char made[ALC_H_COUNT]; /* levels of rel this process created
+					  * in each hierarchy (the group's own
+					  * included) */
+	unsigned self_v1;		 /* 1 << ALC_H_*: v1 groups the process joins itself
+					  * (core/cgattach.h); attach skips them */
 	enum uring_backend writer;
 };
 
@@ -80,9 +87,15 @@ int alc_cgroup_freeze(struct alc_cgroup *cg, bool frozen, alc_err *err);
 /* Reads usage, throttling, memory, pids and OOM kills; returns 0 or -errno. */
 int alc_cgroup_stats(struct alc_cgroup *cg, struct alc_cg_stats *st);
 
-/* Kills what is left, removes the group from every hierarchy (and the
- * shared parent when it is empty) and closes the fds; returns 0 or -errno. */
+/* Kills what is left, removes the group from every hierarchy and closes
+ * the fds. The levels above it go too when empty, or with keep_parents only
+ * those this process made (a failed create leaves nothing). Returns 0 or
+ * -errno. */
 int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
+
+/* Hands the levels above the group that this process made to whoever shares
+ * them: with keep_parents, destroy then removes the group alone. */
+void alc_cgroup_keep_made_parents(struct alc_cgroup *cg);
 
 /* Opens the existing group rel in every hierarchy where it exists (for a
  * later process: the OCI commands); returns 0, or -ENOENT when it exists
@@ -90,8 +103,10 @@ int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
 int alc_cgroup_open(struct alc_cgroup *cg, const struct alc_cg_opts *o, const char *rel,
 		    alc_err *err);
 
-/* Writes the limits set in res to an existing group, as one batch; returns
- * 0 or -errno naming the limit at fault. */
+/* Writes the limits set in res to an existing group, as one batch; a v1
+ * hierarchy the group is not in yet is joined first, its members moved
+ * while the group is frozen. Returns 0 or -errno naming the limit at
+ * fault. */
 int alc_cgroup_update(struct alc_cgroup *cg, const struct alc_resources *res, alc_err *err);
 
 /* Returns the pids listed in the group's cgroup.procs (caller frees); the

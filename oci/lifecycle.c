@@ -132,6 +132,13 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 	return r < 0 && !err->code ? alc_err_set(err, -r, "load %s/config.json", bundle) : r;
 }
 
+/* A client's tree (containerd's /default, podman's parent) stays when its
+ * container goes; our own alcove/ goes with its last container. */
+static bool client_tree(const char *cgroup_path)
+{
+	return strncmp(cgroup_path, "alcove/", 7) != 0;
+}
+
 static void close_cgroup_fds(struct alc_cgroup *cg)
 {
 	for (int h = 0; h < ALC_H_COUNT; h++)
@@ -222,7 +229,8 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 		return console;
 	struct alc_spawn_opts so = { .park_fd = fifo,
 				     .console_fd = o->use_console_fd ? o->console_fd : console };
-	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .all_v1 = true } };
+	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .v1_extra = OCI_V1_STATS } };
+	ro.cg.keep_parents = client_tree(k->spec.cgroup_path);
 	ro.no_cgroup = geteuid() != 0 && !k->spec.res.set;
 	struct hook_ctx hooks = { id, k->bundle };
 	ro.runtime_hooks = runtime_hooks;
@@ -400,8 +408,10 @@ static int destroy(const char *root, struct oci_state *st, alc_err *err)
 	int r = 0;
 	if (st->cgroup_path) {
 		struct alc_cgroup cg;
-		if (alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0)
+		if (alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0) {
+			cg.keep_parents = client_tree(st->cgroup_path);
 			r = alc_cgroup_destroy(&cg, err);
+		}
 	}
 	if (st->pid > 0 && oci_pid_matches(st->pid, st->pid_start))
 		kill(st->pid, SIGKILL); /* no cgroup: the init alone */
@@ -476,6 +486,7 @@ static int delete_fg(const char *root, const char *id, struct creating *k, alc_e
 		return 0;
 	}
 	int r = 0;
+	alc_cgroup_keep_made_parents(&k->c.cg); /* it ran: shared from now on */
 	if (k->c.has_cg)
 		r = alc_cgroup_destroy(&k->c.cg, err);
 	k->c.has_cg = false;

@@ -14,6 +14,11 @@
 #include "state.h"
 
 #define OCI_EXEC_FIFO "exec.fifo"
+/* The v1 hierarchies every container joins beyond its limits' (on hybrid
+ * and v1 hosts): where containerd's shim and podman read CPU, memory and
+ * pids statistics. Others are joined when a limit or update needs them. */
+#define OCI_V1_STATS                                                                               \
+	((1u << ALC_H_CPU) | (1u << ALC_H_CPUACCT) | (1u << ALC_H_MEMORY) | (1u << ALC_H_PIDS))
 
 struct oci_create_opts {
 	const char *bundle;	    /* "." when NULL */

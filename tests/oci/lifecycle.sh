@@ -56,7 +56,8 @@ edit() { jq "$2" "$tmp/$1/config.json" >"$tmp/$1/c" && mv "$tmp/$1/c" "$tmp/$1/c
 # each v1 hierarchy alcove joins where /proc/PID/cgroup or the group's
 # tasks file does not show PID in $cgp/NAME, and each limit of
 # tests/lib/bundle.sh that its group does not hold. Empty when all is right.
-v1_joined="cpu cpuacct cpuset memory pids freezer blkio devices"
+v1_joined="cpu cpuacct memory pids" # where clients read stats, and the limits'
+
 v1_missing() {
   local pid=$1 g=$cgp/$2 h f want miss=""
   for h in $v1_joined; do
@@ -127,8 +128,10 @@ report $? "start twice fails with a one-line error" "rc=$rc err=$err"
 grep -q "^1:.*/$cgp/c1\|^0::/$cgp/c1$" "/proc/$pid/cgroup"
 report $? "the process runs in the cgroup from linux.cgroupsPath" "$(cat "/proc/$pid/cgroup" 2>&1 | tr '\n' ' ')"
 if hybrid; then
-  grep -q "cpuacct:/$cgp/c1$" "/proc/$pid/cgroup" && grep -q "freezer:/$cgp/c1$" "/proc/$pid/cgroup"
-  report $? "on hybrid it joins every v1 hierarchy, as runc (containerd reads stats there)" "$(tr '\n' ' ' <"/proc/$pid/cgroup")"
+  grep -q "cpuacct:/$cgp/c1$" "/proc/$pid/cgroup" && ! grep -q "freezer:/$cgp/c1$" "/proc/$pid/cgroup" &&
+    ! grep -q "cpuset:/$cgp/c1$" "/proc/$pid/cgroup" && [ ! -d "/sys/fs/cgroup/freezer/$cgp/c1" ]
+  report $? "on hybrid it joins the stats hierarchies (cpuacct) and its limits', not unused ones (freezer, cpuset)" \
+    "$(tr '\n' ' ' <"/proc/$pid/cgroup")"
   miss=$(v1_missing "$pid" c1)
   [ -z "$miss" ]
   report $? "on hybrid it is in its group in each v1 hierarchy alcove joins, with every limit" "missing:$miss"
@@ -231,6 +234,18 @@ else
 fi
 [ "$rc" -eq 0 ] && [ "$mem" = 50331648 ] && [ "$pids" = 33 ]
 report $? "update --resources - reads linux.resources from stdin" "rc=$rc mem=$mem pids=$pids"
+if hybrid; then
+  # cpuset was not joined at create: update joins it, moving every member.
+  A exec --detach c1 sleep 300
+  echo '{"cpu": {"cpus": "0"}}' | A update --resources - c1
+  rc=$?
+  want=$(A ps --format json c1 | jq -r 'sort | .[]' | tr '\n' ' ')
+  have=$(sort -n "/sys/fs/cgroup/cpuset/$cgp/c1/cgroup.procs" 2>/dev/null | tr '\n' ' ')
+  [ "$rc" -eq 0 ] && [ "$(cat "/sys/fs/cgroup/cpuset/$cgp/c1/cpuset.cpus")" = 0 ] && [ -n "$want" ] &&
+    [ "$have" = "$want" ] && grep -q "cpuset:/$cgp/c1$" "/proc/$pid/cgroup"
+  report $? "update of a controller not joined at create joins it with every member (cpuset)" \
+    "rc=$rc want=$want have=$have"
+fi
 run_cmd A update --resources - c1 <<<'{"memory": {"limit": "lots"}}'
 [ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *memory* ]]
 report $? "update with a bad resources object names the field" "err=$err"
@@ -306,6 +321,19 @@ mkb r1 sh -c 'echo out-$((6*7)); exit 9'
 run_cmd A run --bundle "$tmp/r1" r1
 [ "$rc" -eq 9 ] && [ "$out" = out-42 ] && [ -z "$(left r1)" ]
 report $? "run waits, passes stdio through, exits with the status and deletes" "rc=$rc out=$out left:$(left r1)"
+# The levels above a client's group are the client's (containerd's
+# /default): they stay, as with runc; a create that fails removes the
+# levels it made itself.
+mkb r2 true && edit r2 ".linux.cgroupsPath = \"/$cgp/fresh/r2\""
+run_cmd A run --bundle "$tmp/r2" r2
+[ "$rc" -eq 0 ] && [ -d "$(cgdir fresh)" ] && [ ! -d "$(cgdir fresh)/r2" ] && [ -z "$(left r2)" ]
+report $? "run in a client's tree: its group goes, the parent level it made stays" "rc=$rc err=$err"
+mkb r3 /bin/nonexistent && edit r3 ".linux.cgroupsPath = \"/$cgp/fresh3/r3\""
+run_cmd A create --bundle "$tmp/r3" r3
+made=""
+for d in /sys/fs/cgroup/unified/$cgp/fresh3 /sys/fs/cgroup/*/$cgp/fresh3; do [ -d "$d" ] && made="$made $d"; done
+[ "$rc" -ne 0 ] && [ -z "$made" ] && [ -z "$(left r3)" ]
+report $? "a create that fails removes the parent levels it made" "rc=$rc left:$made $(left r3)"
 
 # --- races ------------------------------------------------------------------------------
 mkb x1 sleep 1000

@@ -23,15 +23,17 @@ if ! "$ALCOVE" create --help >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d /tmp/alcove-oci-sec.XXXXXX)
 root=$tmp/state
-trap 'for c in $("$ALCOVE" --root "$root" list -q 2>/dev/null); do "$ALCOVE" --root "$root" delete -f "$c"; done; rm -rf "$tmp"' EXIT
+cgp=oci-sec-$$ # the client's tree: alcove leaves it, as runc does; we remove it
+trap 'for c in $("$ALCOVE" --root "$root" list -q 2>/dev/null); do "$ALCOVE" --root "$root" delete -f "$c"; done
+  rmdir /sys/fs/cgroup/*/$cgp 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # jq_edit BUNDLE [JQ ARGS] FILTER: edits BUNDLE/config.json in place.
 jq_edit() { _b=$1; shift; jq "$@" "$_b/config.json" >"$_b/c.json" && mv "$_b/c.json" "$_b/config.json"; }
 
-# bundle NAME SCRIPT: a bundle running sh -c SCRIPT with cgroup oci-sec/NAME.
+# bundle NAME SCRIPT: a bundle running sh -c SCRIPT with cgroup $cgp/NAME.
 bundle() {
   bundle_make "$tmp/$1" sh -c "$2" &&
-    jq_edit "$tmp/$1" ".linux.cgroupsPath = \"/oci-sec/$1\""
+    jq_edit "$tmp/$1" ".linux.cgroupsPath = \"/$cgp/$1\""
 }
 
 # run_ok NAME: create, start, wait for stopped (10 s), delete; 0 on success.
@@ -48,7 +50,7 @@ run_ok() {
 out() { cat "$tmp/$1/rootfs/out" 2>/dev/null; }
 
 # No group named after the case may outlive it, in any hierarchy.
-no_leftover() { ! find /sys/fs/cgroup -maxdepth 4 -path "*oci-sec/$1*" 2>/dev/null | grep -q .; }
+no_leftover() { ! find /sys/fs/cgroup -maxdepth 4 -type d -path "*/$cgp/$1" 2>/dev/null | grep -q .; }
 
 bundle seccomp 'mkdir /d 2>/out; grep Seccomp: /proc/self/status >>/out'
 jq_edit "$tmp/seccomp" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
