@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -17,6 +19,21 @@
 
 #include "cleanup.h"
 #include "devices.h"
+
+/* mount_setattr(2), which older libc headers lack. */
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#define ALC_MOUNT_ATTR_RDONLY 0x1
+#define ALC_MOUNT_ATTR_NOSUID 0x2
+#define ALC_MOUNT_ATTR_NODEV 0x4
+#define ALC_MOUNT_ATTR_NOEXEC 0x8
+struct alc_mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
 
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
@@ -80,24 +97,71 @@ static int mount_in_root(int rootfd, const char *src, const char *target, const 
 	return 0;
 }
 
-/* Remounts a bind mount with extra flags, keeping the flags the kernel
+/* Remounts one bind mount with extra flags, keeping the flags the kernel
  * locks in a user namespace (nosuid, nodev, noexec). */
+static int remount_one(const char *at, unsigned long flags)
+{
+	struct statvfs sv;
+	if (statvfs(at, &sv) == 0) {
+		flags |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+		flags |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+		flags |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	}
+	return mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0 ? -errno : 0;
+}
+
+/* Before mount_setattr (5.12): each mount below the one at `at`, found in
+ * mountinfo by its path, remounted in turn. */
+static int remount_below(const char *at, unsigned long flags)
+{
+	char top[4096], line[8192];
+	ssize_t n = readlink(at, top, sizeof(top) - 2);
+	if (n <= 0)
+		return -errno;
+	top[n] = '\0';
+	strcat(top, "/");
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	int r = 0;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		char point[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
+		    !strncmp(point, top, strlen(top)) && !strchr(point, '\\'))
+			r = remount_one(point, flags); /* an escaped name cannot be ours */
+	}
+	fclose(f);
+	return r;
+}
+
+/* Remounts a bind mount with extra flags; with MS_REC in flags, every mount
+ * below it too, so that a recursive bind made read-only has no writable
+ * submount (the host's cgroup hierarchies under a bound /sys/fs/cgroup). */
 static int remount_in_root(int rootfd, const char *target, unsigned long flags, alc_err *err)
 {
 	_cleanup_close_ int fd = alc_open_in_root(rootfd, target, 0, err);
 	if (fd < 0)
 		return fd;
 	char at[64];
-	struct statvfs sv;
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
-	if (statvfs(at, &sv) == 0) {
-		flags |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
-		flags |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
-		flags |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
-	}
-	if (mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
-		return alc_err_set(err, errno, "remount %s", target);
-	return 0;
+	bool rec = flags & MS_REC;
+	flags &= ~(unsigned long)MS_REC;
+	struct alc_mount_attr ma = {
+		.attr_set = ((flags & MS_RDONLY) ? ALC_MOUNT_ATTR_RDONLY : 0) |
+			    ((flags & MS_NOSUID) ? ALC_MOUNT_ATTR_NOSUID : 0) |
+			    ((flags & MS_NODEV) ? ALC_MOUNT_ATTR_NODEV : 0) |
+			    ((flags & MS_NOEXEC) ? ALC_MOUNT_ATTR_NOEXEC : 0),
+	};
+	int r = 0;
+	if (rec &&
+	    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) == 0)
+		return 0;
+	if (rec && errno != ENOSYS)
+		return alc_err_set(err, errno, "remount %s and the mounts below it", target);
+	r = remount_one(at, flags);
+	if (r == 0 && rec)
+		r = remount_below(at, flags);
+	return r < 0 ? alc_err_set(err, -r, "remount %s", target) : 0;
 }
 
 static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
@@ -138,16 +202,19 @@ static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
 	return r;
 }
 
-static int setup_sys(int rootfd, int own_netns, alc_err *err)
+/* A fresh read-only sysfs: the host's mounts below /sys (its cgroup
+ * hierarchies among them) stay out of reach. Mounting sysfs takes
+ * CAP_SYS_ADMIN over the network namespace's owner, which a user namespace
+ * without a network namespace of its own lacks: the host's /sys is bound
+ * then, read-only all the way down. */
+static int setup_sys(int rootfd, alc_err *err)
 {
 	unsigned long f = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
 	alc_err ignored = { 0 };
-	if (own_netns &&
-	    mount_in_root(rootfd, "sysfs", "/sys", "sysfs", f, NULL, 'd', &ignored) == 0)
+	if (mount_in_root(rootfd, "sysfs", "/sys", "sysfs", f, NULL, 'd', &ignored) == 0)
 		return 0;
-	/* sysfs needs a network namespace of our own: bind the host's read-only. */
 	int r = mount_in_root(rootfd, "/sys", "/sys", NULL, MS_BIND | MS_REC, NULL, 'd', err);
-	return r < 0 ? r : remount_in_root(rootfd, "/sys", MS_RDONLY, err);
+	return r < 0 ? r : remount_in_root(rootfd, "/sys", MS_RDONLY | MS_REC, err);
 }
 
 static int setup_volumes(int rootfd, const struct alc_spec *spec, alc_err *err)
@@ -163,7 +230,7 @@ static int setup_volumes(int rootfd, const struct alc_spec *spec, alc_err *err)
 				      (m->flags & MS_BIND) ? base : m->flags, m->data, create, err);
 		unsigned long extra = m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 		if (r == 0 && (m->flags & MS_BIND) && extra)
-			r = remount_in_root(rootfd, m->target, extra, err);
+			r = remount_in_root(rootfd, m->target, extra | (m->flags & MS_REC), err);
 		if (r < 0)
 			return r;
 	}
@@ -284,7 +351,7 @@ int alc_rootfs_prepare(const struct alc_spec *spec, int in_userns, alc_err *err)
 		return alc_err_set(err, errno, "open rootfs %s", root);
 	int r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			      NULL, 'd', err);
-	r = r ?: setup_sys(rootfd, spec->ns_flags & CLONE_NEWNET, err);
+	r = r ?: setup_sys(rootfd, err);
 	r = r ?: setup_dev(rootfd, in_userns, spec->ns_flags & CLONE_NEWIPC, err);
 	r = r ?: alc_devices_create(rootfd, spec->devices, spec->n_devices, in_userns, err);
 	r = r ?: setup_volumes(rootfd, spec, err);

@@ -441,12 +441,24 @@ run_cmd python3 "$here/ptyrun.py" 20 $'tty; echo run-$((6*7)); exit 5\n' -- "$bi
 [ "$rc" -eq 5 ] && [[ $out == *"/dev/pts/"* ]] && [[ $out == *run-42* ]] && [ -z "$(left t2)" ]
 report $? "run of a terminal container in the foreground proxies our terminal" "rc=$rc out=$out left:$(left t2)"
 
-mkb g1 sh -c 'ls /sys/fs/cgroup | tr "\n" " "; touch /sys/fs/cgroup/x 2>/dev/null && echo writable; true'
+# escape: tries to leave its groups through every cgroup.procs it can see
+# and to make a group; prints what worked, then its own groups.
+escape='for f in /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/*/cgroup.procs; do [ -e "$f" ] && echo $$ >"$f" 2>/dev/null && echo "moved:$f"; done; for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do mkdir "$d/esc" 2>/dev/null && echo "made:$d"; done; grep -v "::/$" /proc/self/cgroup | grep -c "/'$cgp'/"'
+mkb g1 sh -c 'ls /sys/fs/cgroup | tr "\n" " "; touch /sys/fs/cgroup/x 2>/dev/null && echo writable; '"$escape"
 edit g1 '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
   "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
 run_cmd A run --bundle "$tmp/g1" g1
-[ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]]
-report $? "a \"cgroup\" mount (podman's) gives a read-only /sys/fs/cgroup" "rc=$rc out=$out err=$err"
+[ "$rc" -eq 0 ] && [[ $out == *memory* || $out == *cgroup.procs* ]] && [[ $out != *writable* ]] &&
+  [[ $out != *moved:* ]] && [[ $out != *made:* ]]
+report $? "a \"cgroup\" mount (podman's) is read-only all the way down: no move out, no new group" \
+  "rc=$rc out=$out err=$err"
+# Without one, /sys is a fresh read-only sysfs: no host hierarchy below it.
+mkb g2 sh -c "grep -c ' /sys/fs/cgroup' /proc/self/mountinfo; $escape"
+run_cmd A run --bundle "$tmp/g2" g2
+[ "$rc" -eq 0 ] && [ "$(echo "$out" | head -1)" = 0 ] && [[ $out != *moved:* ]] && [[ $out != *made:* ]] &&
+  [ "$(echo "$out" | tail -1)" -ge 2 ]
+report $? "a container sees no host cgroup hierarchy under /sys and cannot leave its groups" \
+  "rc=$rc out=$out err=$err"
 
 mkb t3 sh
 edit t3 '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
