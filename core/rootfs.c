@@ -164,6 +164,27 @@ static int remount_in_root(int rootfd, const char *target, unsigned long flags, 
 	return r < 0 ? alc_err_set(err, -r, "remount %s", target) : 0;
 }
 
+/* The standard nodes in the fresh /dev (dfd), made with the umask off;
+ * those mknod is refused for (a user namespace) are bound from the host. */
+static int default_devices(int rootfd, int dfd, int in_userns, alc_err *err)
+{
+	mode_t old = umask(0);
+	size_t i = 0;
+	for (; !in_userns && i < alc_n_default_devices; i++) {
+		const struct alc_device *d = &alc_default_devices[i];
+		if (mknodat(dfd, strrchr(d->path, '/') + 1, S_IFCHR | d->mode,
+			    makedev((unsigned)d->major, (unsigned)d->minor)) < 0)
+			break;
+	}
+	umask(old);
+	if (i == alc_n_default_devices)
+		return 0;
+	if (!in_userns && errno != EPERM)
+		return alc_err_set(err, errno, "device %s: mknod", alc_default_devices[i].path);
+	return alc_devices_create(rootfd, alc_default_devices + i, alc_n_default_devices - i,
+				  in_userns, err);
+}
+
 static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
 {
 	static const char *const links[][2] = {
@@ -182,9 +203,7 @@ static int setup_dev(int rootfd, int in_userns, int with_ipc, alc_err *err)
 		if (dfd < 0)
 			return alc_err_set(err, errno, "open /dev in the rootfs");
 	}
-	r = r
-		    ?: alc_devices_create(rootfd, alc_default_devices, alc_n_default_devices,
-					  in_userns, err);
+	r = r ?: default_devices(rootfd, dfd, in_userns, err);
 	for (size_t i = 0; r == 0 && i < sizeof(links) / sizeof(*links); i++)
 		if (symlinkat(links[i][0], dfd, links[i][1]) < 0)
 			r = alc_err_set(err, errno, "symlink /dev/%s", links[i][1]);
