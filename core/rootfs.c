@@ -27,6 +27,15 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#define ALC_OPEN_TREE_CLONE 1
+#define ALC_MOVE_MOUNT_F_EMPTY_PATH 0x04
+#define ALC_MOVE_MOUNT_T_EMPTY_PATH 0x40
 #define ALC_MOUNT_ATTR_RDONLY 0x1
 #define ALC_MOUNT_ATTR_NOSUID 0x2
 #define ALC_MOUNT_ATTR_NODEV 0x4
@@ -276,30 +285,53 @@ static int setup_sysctl(int rootfd, const struct alc_spec *spec, alc_err *err)
 	return 0;
 }
 
+/* Makes the tree at fd (an O_PATH fd of a path in the rootfs) a read-only
+ * copy of itself in three calls: a detached recursive clone, made
+ * read-only as a whole, moved on top. Returns 0, -ENOSYS before 5.12 (the
+ * caller binds and remounts), or -errno. */
+static int bind_readonly_at(int fd)
+{
+	_cleanup_close_ int tree =
+		(int)syscall(SYS_open_tree, fd, "",
+			     ALC_OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return -errno;
+	struct alc_mount_attr ma = { .attr_set = ALC_MOUNT_ATTR_RDONLY };
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) <
+		    0 ||
+	    syscall(SYS_move_mount, tree, "", fd, "",
+		    ALC_MOVE_MOUNT_F_EMPTY_PATH | ALC_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 static int mask_and_protect(int rootfd, const struct alc_spec *spec, alc_err *err)
 {
 	alc_err probe = { 0 };
 	for (size_t i = 0; i < spec->n_masked; i++) {
-		_cleanup_close_ int fd = alc_open_in_root(rootfd, spec->masked_paths[i], 0, &probe);
+		const char *path = spec->masked_paths[i];
+		_cleanup_close_ int fd = alc_open_in_root(rootfd, path, 0, &probe);
 		struct stat st;
+		char at[64];
 		if (fd < 0 || fstat(fd, &st) < 0)
 			continue; /* nothing there to mask */
-		int r = S_ISDIR(st.st_mode)
-				? mount_in_root(rootfd, "tmpfs", spec->masked_paths[i], "tmpfs",
-						MS_RDONLY, "size=0", 0, err)
-				: mount_in_root(rootfd, "/dev/null", spec->masked_paths[i], NULL,
-						MS_BIND, NULL, 0, err);
-		if (r < 0)
-			return r;
+		snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+		if (S_ISDIR(st.st_mode) ? mount("tmpfs", at, "tmpfs", MS_RDONLY, "size=0") < 0
+					: mount("/dev/null", at, NULL, MS_BIND, NULL) < 0)
+			return alc_err_set(err, errno, "mask %s", path);
 	}
 	for (size_t i = 0; i < spec->n_readonly; i++) {
-		_cleanup_close_ int fd =
-			alc_open_in_root(rootfd, spec->readonly_paths[i], 0, &probe);
+		const char *path = spec->readonly_paths[i];
+		_cleanup_close_ int fd = alc_open_in_root(rootfd, path, 0, &probe);
 		if (fd < 0)
 			continue;
-		int r = mount_in_root(rootfd, spec->readonly_paths[i], spec->readonly_paths[i],
-				      NULL, MS_BIND | MS_REC, NULL, 0, err);
-		r = r ?: remount_in_root(rootfd, spec->readonly_paths[i], MS_RDONLY, err);
+		int r = bind_readonly_at(fd);
+		if (r == -ENOSYS) {
+			r = mount_in_root(rootfd, path, path, NULL, MS_BIND | MS_REC, NULL, 0, err);
+			r = r ?: remount_in_root(rootfd, path, MS_RDONLY | MS_REC, err);
+		} else if (r < 0) {
+			r = alc_err_set(err, -r, "make %s read-only", path);
+		}
 		if (r < 0)
 			return r;
 	}
