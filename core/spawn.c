@@ -153,11 +153,6 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 	return r < 0 ? alc_spawn_abort(child, r) : 0;
 }
 
-int alc_spawn_placed(struct alc_child *child)
-{
-	return send_msg(child->sock, ALC_MSG_PLACED);
-}
-
 bool alc_spawn_reports_prepared(const struct alc_spec *spec)
 {
 	return spec->n_hooks[ALC_HOOK_PRESTART] || spec->n_hooks[ALC_HOOK_CREATE_RUNTIME];

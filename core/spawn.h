@@ -54,11 +54,6 @@ bool alc_spawn_reports_prepared(const struct alc_spec *spec);
  * child's own message when its setup failed (the process is then reaped). */
 int alc_spawn_wait_prepared(struct alc_child *child, alc_err *err);
 
-/* Tells the process it is in every cgroup it belongs to, so it may run
- * its createContainer hooks, pivot_root, enter its cgroup namespace and
- * drop privileges; returns 0 or -errno. */
-int alc_spawn_placed(struct alc_child *child);
-
 /* Waits until the process is set up and parked; returns 0 or -errno, with
  * err holding the child's own message when its setup failed (the process
  * is then reaped). */
