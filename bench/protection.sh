@@ -178,7 +178,7 @@ for c in ("alcove_psi", "alcove_poll"):
     ok = pr <= 1.1 and br >= 0.95
     print(f"{c} vs best static ({best}): p99 {pr:.2f}x, batch CPU-s {br:.2f}x -> target (p99 <= 1.1x, batch >= 0.95x) {'HELD' if ok else 'NOT MET'}")
     out += [f"a_{c}_p99_vs_best_static={pr:.2f}", f"a_{c}_batch_vs_best_static={br:.2f}", f"a_{c}_target={'held' if ok else 'missed'}"]
-open(f"{T}/result.a", "w").write(" ".join(out))
+open(f"{T}/result.a", "w").write(" ".join(out) + "\n")
 PY
   gnuplot -e "dat='$T/protection.dat'; out='build/bench/protection.png'; subtitle='A: $(uname -r), $LAYOUT, 2 ms every 10 ms next to $nhogs hogs, $DT s per condition'" bench/plot_protection.gp
 }
@@ -271,7 +271,7 @@ for c in ("alcove_psi", "alcove_poll"):
     print(f"{c}: p99 {r['p99_ms'] / idle99:.2f}x idle, static {rows['static']['p99_ms'] / idle99:.2f}x, static_burst {rows['static_burst']['p99_ms'] / idle99:.2f}x; "
           f"max quota sum {mx:.3f} of {budget} CPUs -> target (p99 <= 1.5x idle, sum <= budget) {'HELD' if ok else 'NOT MET'}")
     out.append(f"{k}_{c}_target={'held' if ok else 'missed'}")
-open(f"{T}/result.{name}", "w").write(f"{k}_budget_cpus={budget} " + " ".join(out))
+open(f"{T}/result.{name}", "w").write(f"{k}_budget_cpus={budget} " + " ".join(out) + "\n")
 PY
   local k
   k=$(echo "$n" | tr '[:upper:]' '[:lower:]')
