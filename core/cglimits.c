@@ -19,7 +19,7 @@ const char *alc_hier_name(enum alc_hier h)
 unsigned alc_cg_needed_controllers(const struct alc_resources *res)
 {
 	unsigned m = 0, s = res->set;
-	if (s & (ALC_RES_CPU_QUOTA | ALC_RES_CPU_SHARES | ALC_RES_CPU_BURST))
+	if (s & (ALC_RES_CPU_QUOTA | ALC_RES_CPU_SHARES | ALC_RES_CPU_BURST | ALC_RES_CPU_RT))
 		m |= ALC_CTRL_CPU;
 	if (s & (ALC_RES_MEMORY | ALC_RES_MEMORY_HIGH | ALC_RES_MEMORY_SWAP | ALC_RES_MEMORY_LOW))
 		m |= ALC_CTRL_MEMORY;
@@ -183,6 +183,17 @@ int alc_cg_plan_limits(int use_v2, const struct alc_resources *res, struct alc_c
 		add(&p, ALC_H_CPUSET, "cpuset.mems", 0, ALC_CTRL_CPUSET, "cpuset mems", "%s",
 		    res->cpuset_mems);
 	plan_cpu(&p, res);
+	if ((res->set & ALC_RES_CPU_RT) && use_v2)
+		return alc_err_setx(err, EOPNOTSUPP,
+				    "cpu realtime runtime: cgroup v2 has no per-group realtime "
+				    "budget (only v1 with CONFIG_RT_GROUP_SCHED)");
+	if (res->set & ALC_RES_CPU_RT) {
+		if (res->cpu_rt_period_us)
+			add(&p, ALC_H_CPU, "cpu.rt_period_us", 0, ALC_CTRL_CPU,
+			    "cpu realtime period", "%" PRIu64, res->cpu_rt_period_us);
+		add(&p, ALC_H_CPU, "cpu.rt_runtime_us", 1, ALC_CTRL_CPU, "cpu realtime runtime",
+		    "%" PRId64, res->cpu_rt_runtime_us < 0 ? -1 : res->cpu_rt_runtime_us);
+	}
 	int r = plan_memory(&p, res, err);
 	if (r < 0)
 		return r;

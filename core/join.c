@@ -47,7 +47,8 @@ child_main(const struct alc_spec *spec, const struct alc_join *j, int sock)
 		child_fail(sock, 125, &err);
 	}
 	if (alc_spawn_child_credentials(spec, &err) < 0 ||
-	    alc_spawn_terminal(spec, j->console_fd, &err) < 0)
+	    alc_spawn_terminal(spec, j->console_fd, &err) < 0 ||
+	    alc_procattr_affinity(&spec->process.attr, false, &err) < 0)
 		child_fail(sock, 125, &err);
 	int r = alc_spawn_resolve(spec, path, sizeof(path));
 	if (r == 0) {
@@ -91,6 +92,11 @@ int alc_join_spawn(const struct alc_spec *spec, const struct alc_join *j, struct
 	child->pid = -1;
 	child->sock = -1;
 	child->exit_code = 125;
+	/* execCPUAffinity.initial: ours, inherited by the child until it is
+	 * in the container's groups (a cpuset there may reset it). */
+	int ra = alc_procattr_affinity(&spec->process.attr, true, err);
+	if (ra < 0)
+		return ra;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return alc_err_set(err, errno, "socketpair");
 	pid_t pid = fork_into(j, &child->via_clone3);

@@ -124,6 +124,9 @@ static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *c
 		return alc_err_set(err, errno, "unshare the cgroup namespace");
 	int r = apply_rlimits(&spec->process, err);
 	r = r ?: alc_childsec_precaps(spec, cs, err);
+	/* While CAP_SYS_NICE (real-time policies, a lower nice) and
+	 * CAP_SYS_ADMIN (the real-time I/O class) are still held. */
+	r = r ?: alc_procattr_apply(&spec->process.attr, err);
 	if (r < 0)
 		return r;
 	/* A rootless user namespace denies setgroups; skip it unless asked. */

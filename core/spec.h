@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "procattr.h"
+
 enum alc_cap_set {
 	ALC_CAP_BOUNDING,
 	ALC_CAP_EFFECTIVE,
@@ -57,6 +59,7 @@ enum alc_res_bit {
 	ALC_RES_CPUSET_MEMS = 1u << 8,
 	ALC_RES_IO = 1u << 9,
 	ALC_RES_MEMORY_LOW = 1u << 10,
+	ALC_RES_CPU_RT = 1u << 11, /* v1 realtime budget: cpu.rt_period_us, cpu.rt_runtime_us */
 };
 
 /* OCI linux.resources semantics: -1 means unlimited ("max"). */
@@ -66,10 +69,12 @@ struct alc_resources {
 	uint64_t cpu_period_us; /* default 100000 */
 	uint64_t cpu_shares;	/* v1 scale 2..262144, mapped to cpu.weight on v2 */
 	uint64_t cpu_burst_us;
-	int64_t memory;	     /* bytes */
-	int64_t memory_high; /* bytes; v1: soft limit */
-	int64_t memory_swap; /* memory + swap, bytes (OCI) */
-	int64_t memory_low;  /* OCI reservation: v2 memory.low, v1 soft limit */
+	int64_t cpu_rt_runtime_us; /* -1: no limit; with ALC_RES_CPU_RT */
+	uint64_t cpu_rt_period_us; /* 0: leave the period */
+	int64_t memory;		   /* bytes */
+	int64_t memory_high;	   /* bytes; v1: soft limit */
+	int64_t memory_swap;	   /* memory + swap, bytes (OCI) */
+	int64_t memory_low;	   /* OCI reservation: v2 memory.low, v1 soft limit */
 	int64_t pids;
 	char *cpuset_cpus, *cpuset_mems;
 	struct alc_throttle *io;
@@ -154,7 +159,8 @@ struct alc_process {
 	bool no_new_privs;
 	unsigned preserve_fds; /* fds 3 .. 3+n-1 are passed on */
 	bool has_umask;
-	mode_t umask; /* process.user.umask */
+	mode_t umask;		  /* process.user.umask */
+	struct alc_procattr attr; /* scheduler, ioPriority, execCPUAffinity */
 };
 
 /* An existing namespace to join with setns (OCI linux.namespaces[].path);

@@ -170,6 +170,99 @@ static int parse_security(struct oci_jp *jp, json_object *proc, struct alc_spec 
 	return r < 0 ? r : 0;
 }
 
+static int sched_flag_elem(struct oci_jp *jp, json_object *v, void *ctx)
+{
+	struct alc_procattr *pa = ctx;
+	const char *name;
+	int r = jp_want_string(jp, v, &name);
+	if (r < 0)
+		return r;
+	uint64_t bit = alc_sched_flag_from_name(name);
+	if (!bit)
+		return jp_fail(jp, "unknown scheduler flag \"%.64s\"", name);
+	pa->flags |= bit;
+	return 0;
+}
+
+static int parse_scheduler(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	struct alc_procattr *pa = ctx;
+	const char *policy;
+	int64_t nice = 0, prio = 0;
+	int r = jp_req_string(jp, o, "policy", &policy);
+	if (r < 0)
+		return r;
+	pa->policy = alc_sched_policy_from_name(policy);
+	if (pa->policy < 0)
+		return jp_fail_key(jp, "policy", "%s \"%.64s\"",
+				   strcmp(policy, "SCHED_ISO") ? "unknown policy"
+							       : "Linux has no policy",
+				   policy);
+	r = jp_opt_int(jp, o, "nice", -20, 19, &nice);
+	r = r < 0 ? r : jp_opt_int(jp, o, "priority", 0, 99, &prio);
+	r = r < 0 ? r : jp_each(jp, o, "flags", sched_flag_elem, pa);
+	r = r < 0 ? r : jp_opt_uint(jp, o, "runtime", UINT64_MAX, &pa->runtime);
+	r = r < 0 ? r : jp_opt_uint(jp, o, "deadline", UINT64_MAX, &pa->deadline);
+	r = r < 0 ? r : jp_opt_uint(jp, o, "period", UINT64_MAX, &pa->period);
+	if (r < 0)
+		return r;
+	pa->nice = (int)nice;
+	pa->priority = (int)prio;
+	const char *why = alc_procattr_sched_check(pa);
+	if (why)
+		return jp_fail(jp, "%s", why);
+	pa->has_sched = true;
+	return 0;
+}
+
+static int parse_ioprio(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	static const char *const classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+					       "IOPRIO_CLASS_IDLE" };
+	struct alc_procattr *pa = ctx;
+	const char *cls;
+	uint64_t level = 0;
+	int r = jp_req_string(jp, o, "class", &cls);
+	r = r < 0 ? r : jp_opt_uint(jp, o, "priority", UINT64_MAX, &level);
+	if (r < 0)
+		return r;
+	pa->io_class = 0;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(cls, classes[i]))
+			pa->io_class = i + 1;
+	if (!pa->io_class)
+		return jp_fail_key(jp, "class",
+				   "unknown class \"%.64s\" (want IOPRIO_CLASS_RT, "
+				   "IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE)",
+				   cls);
+	if (level > 7)
+		return jp_fail_key(jp, "priority", "want 0 to 7");
+	pa->io_level = (int)level;
+	pa->has_ioprio = true;
+	return 0;
+}
+
+static int opt_cpulist(struct oci_jp *jp, json_object *o, const char *key, struct alc_cpus *set,
+		       bool *has)
+{
+	const char *s;
+	char why[160];
+	int r = jp_opt_string(jp, o, key, &s);
+	if (r <= 0)
+		return r;
+	if (alc_cpulist_parse(s, set, why, sizeof(why)) < 0)
+		return jp_fail_key(jp, key, "%s", why);
+	*has = true;
+	return 0;
+}
+
+static int parse_affinity(struct oci_jp *jp, json_object *o, void *ctx)
+{
+	struct alc_procattr *pa = ctx;
+	int r = opt_cpulist(jp, o, "initial", &pa->initial, &pa->has_initial);
+	return r < 0 ? r : opt_cpulist(jp, o, "final", &pa->final, &pa->has_final);
+}
+
 int oci_parse_process(struct oci_jp *jp, json_object *proc, struct alc_spec *spec)
 {
 	struct alc_process *p = &spec->process;
@@ -180,5 +273,8 @@ int oci_parse_process(struct oci_jp *jp, json_object *proc, struct alc_spec *spe
 	r = r < 0 ? r : jp_sub(jp, proc, "capabilities", parse_caps, p);
 	r = r < 0 ? r : jp_each_object(jp, proc, "rlimits", rlimit_elem, p);
 	r = r < 0 ? r : parse_security(jp, proc, spec);
+	r = r < 0 ? r : jp_sub(jp, proc, "scheduler", parse_scheduler, &p->attr);
+	r = r < 0 ? r : jp_sub(jp, proc, "ioPriority", parse_ioprio, &p->attr);
+	r = r < 0 ? r : jp_sub(jp, proc, "execCPUAffinity", parse_affinity, &p->attr);
 	return r < 0 ? r : 0;
 }

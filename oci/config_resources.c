@@ -55,6 +55,20 @@ static int parse_cpu(struct oci_jp *jp, json_object *cpu, void *ctx)
 		res->set |= ALC_RES_CPU_BURST;
 		res->cpu_burst_us = burst;
 	}
+	int64_t rt = 0;
+	uint64_t rt_period = 0;
+	if (r >= 0 && (r = opt_limit(jp, cpu, "realtimeRuntime", &rt)) > 0) {
+		res->set |= ALC_RES_CPU_RT;
+		res->cpu_rt_runtime_us = rt;
+	}
+	if (r >= 0 && (r = jp_opt_uint(jp, cpu, "realtimePeriod", UINT64_MAX, &rt_period)) > 0 &&
+	    rt_period) {
+		if (!(res->set & ALC_RES_CPU_RT))
+			return jp_fail_key(jp, "realtimePeriod", "needs realtimeRuntime");
+		if (rt > 0 && (uint64_t)rt > rt_period)
+			return jp_fail_key(jp, "realtimeRuntime", "above realtimePeriod");
+		res->cpu_rt_period_us = rt_period;
+	}
 	if (r >= 0 && (r = opt_cpuset(jp, cpu, "cpus", &res->cpuset_cpus)) > 0)
 		res->set |= ALC_RES_CPUSET_CPUS;
 	if (r >= 0 && (r = opt_cpuset(jp, cpu, "mems", &res->cpuset_mems)) > 0)

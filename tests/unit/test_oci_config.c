@@ -439,7 +439,88 @@ static const struct bad_case bad_cases[] = {
 	{ "linux.intelRdt", "{'closID':'x'}",
 	  "config.json: .linux.intelRdt: Intel RDT is not supported by alcove" },
 	{ "linux.maskedPaths", "'/proc'", "config.json: .linux.maskedPaths: want an array" },
+	{ "process.scheduler", "{'priority':5}",
+	  "config.json: .process.scheduler.policy: missing" },
+	{ "process.scheduler", "{'policy':'SCHED_NOPE'}",
+	  "config.json: .process.scheduler.policy: unknown policy \"SCHED_NOPE\"" },
+	{ "process.scheduler", "{'policy':'SCHED_ISO'}",
+	  "config.json: .process.scheduler.policy: Linux has no policy \"SCHED_ISO\"" },
+	{ "process.scheduler", "{'policy':'SCHED_FIFO'}",
+	  "config.json: .process.scheduler: priority: want 1 to 99 for SCHED_FIFO and SCHED_RR" },
+	{ "process.scheduler", "{'policy':'SCHED_OTHER','priority':3}",
+	  "config.json: .process.scheduler: priority: only SCHED_FIFO and SCHED_RR take one (want "
+	  "0)" },
+	{ "process.scheduler", "{'policy':'SCHED_RR','priority':100}",
+	  "config.json: .process.scheduler.priority: want an integer from 0 to 99" },
+	{ "process.scheduler", "{'policy':'SCHED_BATCH','nice':20}",
+	  "config.json: .process.scheduler.nice: want an integer from -20 to 19" },
+	{ "process.scheduler", "{'policy':'SCHED_OTHER','flags':['SCHED_FLAG_FAST']}",
+	  "config.json: .process.scheduler.flags[0]: unknown scheduler flag \"SCHED_FLAG_FAST\"" },
+	{ "process.scheduler", "{'policy':'SCHED_DEADLINE','runtime':2000000}",
+	  "config.json: .process.scheduler: SCHED_DEADLINE needs runtime and deadline" },
+	{ "process.scheduler",
+	  "{'policy':'SCHED_DEADLINE','runtime':20000000,'deadline':10000000,'period':30000000}",
+	  "config.json: .process.scheduler: want runtime <= deadline <= period" },
+	{ "process.scheduler", "{'policy':'SCHED_OTHER','runtime':1000}",
+	  "config.json: .process.scheduler: runtime, deadline and period are for SCHED_DEADLINE "
+	  "only" },
+	{ "process.ioPriority", "{'class':'IOPRIO_CLASS_FAST'}",
+	  "config.json: .process.ioPriority.class: unknown class \"IOPRIO_CLASS_FAST\" (want "
+	  "IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE)" },
+	{ "process.ioPriority", "{'class':'IOPRIO_CLASS_BE','priority':8}",
+	  "config.json: .process.ioPriority.priority: want 0 to 7" },
+	{ "process.execCPUAffinity", "{'initial':'0-'}",
+	  "config.json: .process.execCPUAffinity.initial: \"0-\" is not a CPU list (want e.g. "
+	  "0-3,6)" },
+	{ "process.execCPUAffinity", "{'final':'3-1'}",
+	  "config.json: .process.execCPUAffinity.final: the range 3-1 is reversed" },
+	{ "process.execCPUAffinity", "{'final':'0,5000'}",
+	  "config.json: .process.execCPUAffinity.final: CPU 5000 is beyond the 1024 this build "
+	  "handles" },
+	{ "process.execCPUAffinity", "{'final':''}",
+	  "config.json: .process.execCPUAffinity.final: an empty CPU list" },
+	{ "linux.resources.cpu", "{'realtimePeriod':1000000}",
+	  "config.json: .linux.resources.cpu.realtimePeriod: needs realtimeRuntime" },
+	{ "linux.resources.cpu", "{'realtimeRuntime':2000000,'realtimePeriod':1000000}",
+	  "config.json: .linux.resources.cpu.realtimeRuntime: above realtimePeriod" },
 };
+
+static void test_process_scheduling_fields_land_in_attr(void **state)
+{
+	(void)state;
+	char *base = oci_fx_dq(oci_fx_base_config);
+	json_object *top = json_tokener_parse(base);
+	free(base);
+	assert_non_null(top);
+	oci_fx_set_at(top, "process.scheduler",
+		      "{'policy':'SCHED_FIFO','priority':10,'flags':['SCHED_FLAG_RESET_ON_FORK']}");
+	oci_fx_set_at(top, "process.ioPriority", "{'class':'IOPRIO_CLASS_IDLE','priority':7}");
+	oci_fx_set_at(top, "process.execCPUAffinity", "{'initial':'0-2,5','final':'1'}");
+	oci_fx_set_at(top, "linux.resources.cpu",
+		      "{'realtimeRuntime':500000,'realtimePeriod':1000000}");
+	struct alc_spec s;
+	alc_err err = { 0 };
+	assert_int_equal(oci_config_parse(json_object_to_json_string(top), "config.json", &s, &err),
+			 0);
+	const struct alc_procattr *a = &s.process.attr;
+	assert_true(a->has_sched);
+	assert_int_equal(a->policy, SCHED_FIFO);
+	assert_int_equal(a->priority, 10);
+	assert_int_equal(a->flags, 0x01);
+	assert_true(a->has_ioprio);
+	assert_int_equal(a->io_class, 3);
+	assert_int_equal(a->io_level, 7);
+	assert_true(a->has_initial && a->has_final);
+	assert_int_equal(alc_cpus_count(&a->initial), 4);
+	assert_true(alc_cpus_has(&a->initial, 5) && !alc_cpus_has(&a->initial, 3));
+	assert_int_equal(alc_cpus_count(&a->final), 1);
+	assert_true(alc_cpus_has(&a->final, 1));
+	assert_true(s.res.set & ALC_RES_CPU_RT);
+	assert_int_equal(s.res.cpu_rt_runtime_us, 500000);
+	assert_int_equal(s.res.cpu_rt_period_us, 1000000);
+	alc_spec_free(&s);
+	json_object_put(top);
+}
 
 static void test_bad_inputs_name_their_json_path(void **state)
 {
@@ -488,7 +569,7 @@ static void test_unknown_fields_are_ignored(void **state)
 	assert_int_equal(
 		oci_fx_parse("{'ociVersion':'1.0.2-dev','future':{'x':[1,2]},"
 			     "'process':{'args':['sh'],'cwd':'/','newThing':true,"
-			     "'user':{'uid':1,'gid':2,'username':'x'},'ioPriority':{}},"
+			     "'user':{'uid':1,'gid':2,'username':'x'},'futureKnob':{}},"
 			     "'root':{'path':'/r','other':1},'windows':{'x':1},"
 			     "'linux':{'resources':{'hugepageLimits':[],'unified':{'a':'b'}},"
 			     "'somethingNew':[]}}",
@@ -617,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_full_config_seccomp_becomes_libseccomp_values),
 		cmocka_unit_test(test_base_config_used_by_the_table_is_valid),
 		cmocka_unit_test(test_bad_inputs_name_their_json_path),
+		cmocka_unit_test(test_process_scheduling_fields_land_in_attr),
 		cmocka_unit_test(test_unknown_fields_are_ignored),
 		cmocka_unit_test(test_nulls_count_as_absent),
 		cmocka_unit_test(test_malformed_json_reports_line_and_column),

@@ -2,10 +2,12 @@
  *   vm-ocisec devices   device rules through the BPF program (deny, allow)
  *   vm-ocisec seccomp   errnoRet, Seccomp: 2, default kill
  *   vm-ocisec process   personality (64-bit guests), time offsets, nodes,
+ *                       scheduler policy and nice, I/O priority,
  *                       AppArmor exec label when the kernel has AppArmor
  * Prints one line per check; exits 0 when all held, 1 otherwise, 2 for an
  * unknown name. */
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,6 +114,33 @@ static void apparmor(struct alc_spec *s)
 	s->apparmor_profile = strdup("unconfined");
 }
 
+static void sched_fifo(struct alc_spec *s)
+{
+	s->process.attr.has_sched = true;
+	s->process.attr.policy = SCHED_FIFO;
+	s->process.attr.priority = 10;
+}
+
+static void sched_batch_nice(struct alc_spec *s)
+{
+	s->process.attr.has_sched = true;
+	s->process.attr.policy = 3; /* SCHED_BATCH */
+	s->process.attr.nice = 7;
+}
+
+static void ioprio_be6(struct alc_spec *s)
+{
+	s->process.attr.has_ioprio = true;
+	s->process.attr.io_class = 2; /* IOPRIO_CLASS_BE */
+	s->process.attr.io_level = 6;
+}
+
+/* The policy (stat field 41), rt priority (40) and nice (19) the kernel
+ * reports for the shell itself. */
+#define STAT_SCRIPT                                                                                \
+	"set -- $(cat /proc/self/stat); shift 18; n=$1; shift 21; "                                \
+	"echo policy=$2 rtprio=$1 nice=$n >/out"
+
 static const char dev_script[] = "echo x 2>>/out >/dev/null; echo null=$? >>/out; "
 				 "head -c 4 /dev/urandom | wc -c >>/out; "
 				 "echo oci-sec 2>>/out >/dev/kmsg; echo kmsg=$? >>/out";
@@ -150,6 +179,9 @@ static const struct check process_checks[] = {
 	  nodes,
 	  { "character special file 1:3 620 7:8", NULL },
 	  0 },
+	{ "sched-fifo", STAT_SCRIPT, sched_fifo, { "policy=1 rtprio=10 nice=0", NULL }, 0 },
+	{ "sched-batch", STAT_SCRIPT, sched_batch_nice, { "policy=3 rtprio=0 nice=7", NULL }, 0 },
+	{ "ioprio", "ionice -p $$ >/out", ioprio_be6, { "best-effort: prio 6", NULL }, 0 },
 	{ NULL, NULL, NULL, { NULL }, 0 },
 };
 
