@@ -188,8 +188,16 @@ scenario_b() {
   got=$(grep -c . "$T/rt.$name" 2>/dev/null)
   check "$name: the bursty latency task ($b_w ms x 10 every $b_p ms) served all its $want requests" \
     "rc=$rc got=$got" [ "$rc $got" = "0 $want" ]
-  check "$name: alcove left lat throttled less often than the static limits did" \
-    "$managed with alcove, $static static" fewer "$managed" "$static"
+  # A burst that straddles two CFS periods fits under the limit: when the
+  # bursts keep landing that way (their 200/400 ms beat the 100 ms period)
+  # the static limits never throttle, and there is nothing to beat.
+  if [ "$static" -lt 3 ]; then
+    n=$((n + 1))
+    echo "ok $n - $TAP_NAME[$LAYOUT]: $name: fewer throttlings than the static limits # SKIP the static limits throttled lat only $static times in this run"
+  else
+    check "$name: alcove left lat throttled less often than the static limits did" \
+      "$managed with alcove, $static static" fewer "$managed" "$static"
+  fi
   if [ "$name" = B2 ]; then
     check "B2: bursts beyond quota + burst made the daemon raise lat's quota (logged)" \
       "$(grep "$G/lat " "$T/$name.log" | tail -3)" raised "$T/$name.log"
