@@ -98,10 +98,13 @@ int cmd_oci_list(int argc, char **argv)
 
 int cmd_oci_ps(int argc, char **argv)
 {
-	static const struct oci_cmd cmd = { "ps", "[OPTIONS] ID",
-					    "  -f, --format FORMAT   table (PID per line) or json "
-					    "(an array of pids)\n",
-					    1, -1 };
+	static const struct oci_cmd cmd = {
+		"ps", "[OPTIONS] ID [-- PS_ARGS...]",
+		"  -f, --format FORMAT   table (the host's ps PS_ARGS, -ef "
+		"by default, cut to the container's processes) or json (an "
+		"array of pids)\n",
+		1, -1
+	};
 	const char *format = NULL;
 	const struct oci_opt opts[] = { { "--format", 'f', OCI_OPT_STR, &format },
 					{ NULL, 0, 0, NULL } };
@@ -115,23 +118,25 @@ int cmd_oci_ps(int argc, char **argv)
 	pid_t *pids = NULL;
 	size_t n = 0;
 	alc_err err = { 0 };
+	if (rc < 0 && json && npos > 1 + (npos > 1 && !strcmp(pos[1], "--"))) {
+		fprintf(stderr, "alcove ps: ps arguments need --format table\n");
+		rc = CLI_EXIT_USAGE;
+	}
 	if (rc < 0 && oci_ps(oci_cli_root(), pos[0], &pids, &n, &err) < 0)
 		rc = oci_cli_fail(&cmd, &err);
+	int skip = npos > 1 && !strcmp(pos[1], "--"); /* ps's own options follow */
+	if (rc < 0 && !json &&
+	    oci_ps_table(pids, n, pos + 1 + skip, npos - 1 - skip, stdout, &err) < 0)
+		rc = oci_cli_fail(&cmd, &err);
 	free(pos);
-	if (rc >= 0)
-		return rc;
-	if (json) {
+	if (rc < 0 && json) {
 		fputc('[', stdout);
 		for (size_t i = 0; i < n; i++)
 			printf("%s%d", i ? "," : "", (int)pids[i]);
 		puts("]");
-	} else {
-		puts("PID");
-		for (size_t i = 0; i < n; i++)
-			printf("%d\n", (int)pids[i]);
 	}
 	free(pids);
-	return CLI_EXIT_OK;
+	return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
 static int pause_resume(const struct oci_cmd *cmd, int argc, char **argv, bool pause)

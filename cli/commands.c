@@ -20,6 +20,7 @@ static const struct cli_command commands[] = {
 	{ "exec", cmd_oci_exec, "OCI: run a process in a running container" },
 	{ "list", cmd_oci_list, "OCI: list containers" },
 	{ "ps", cmd_oci_ps, "OCI: list a container's processes" },
+	{ "events", cmd_oci_events, "OCI: a container's statistics and OOM events as JSON lines" },
 	{ "pause", cmd_oci_pause, "OCI: freeze a container" },
 	{ "resume", cmd_oci_resume, "OCI: thaw a paused container" },
 	{ "update", cmd_oci_update, "OCI: change a container's resource limits" },

@@ -65,6 +65,9 @@ int cmd_oci_kill(int argc, char **argv);
 int cmd_oci_delete(int argc, char **argv);
 int cmd_oci_list(int argc, char **argv);
 int cmd_oci_ps(int argc, char **argv);
+
+/* alcove events [--stats] [--interval D] ID; returns the exit code. */
+int cmd_oci_events(int argc, char **argv);
 int cmd_oci_pause(int argc, char **argv);
 int cmd_oci_resume(int argc, char **argv);
 int cmd_oci_update(int argc, char **argv);

@@ -3,7 +3,7 @@ _alcove_run_flags="--name --cpus --cpu-quota --cpu-period --cpu-shares --cpuset-
   --memory-swap --pids --device-read-bps --device-write-bps --hostname -v --volume --net -u
   --user -e --env -w --workdir --read-only --cap-add --cap-drop --sysctl --ulimit --uidmap
   --gidmap --group-add --preserve-fds -h --help"
-_alcove_oci_cmds="create start state kill delete exec list ps pause resume update"
+_alcove_oci_cmds="create start state kill delete exec list ps events pause resume update"
 _alcove_oci_flags() { # the flags of one OCI command
   case $1 in
     create) echo "-b --bundle --pid-file --console-socket --preserve-fds --no-pivot --no-new-keyring -h --help" ;;
@@ -13,6 +13,7 @@ _alcove_oci_flags() { # the flags of one OCI command
       --preserve-fds --process-label --apparmor --no-new-privs -c --cap -g --additional-gids -h --help" ;;
     list) echo "-f --format -q --quiet -h --help" ;;
     ps) echo "-f --format -h --help" ;;
+    events) echo "--stats --interval -h --help" ;;
     update) echo "-r --resources --cpu-quota --cpu-period --cpu-share --cpuset-cpus --cpuset-mems
       -m --memory --memory-swap --pids-limit -h --help" ;;
     *) echo "-h --help" ;;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -68,6 +69,27 @@ int oci_resources_parse(const char *text, const char *source, struct alc_resourc
 /* Lists the pids in the container's cgroup (caller frees); returns 0 or
  * -errno. */
 int oci_ps(const char *root, const char *id, pid_t **pids, size_t *n, alc_err *err);
+
+/* Parses a Go-style duration ("5s", "500ms", "1m30s"; units ms, s, m, h)
+ * into milliseconds, 1 ms to 24 h; returns 0 or -EINVAL. Pure. */
+int oci_parse_duration_ms(const char *text, uint64_t *ms);
+
+/* Prints the container's cgroup statistics as runc's events do, one JSON
+ * line: once, or every interval_ms (with "oom" lines for new OOM kills)
+ * until the container's init exits; returns 0 or -errno (-ESRCH: not
+ * running). */
+int oci_events(const char *root, const char *id, bool once, uint64_t interval_ms, FILE *out,
+	       alc_err *err);
+
+/* The index of the whitespace-separated field that reads PID in a ps(1)
+ * header, or -1. Pure. */
+int oci_ps_pid_column(const char *header);
+
+/* Runs the host's ps with args (-ef when nargs is 0) and writes its header
+ * and the lines whose PID column is one of pids to out; returns 0 or
+ * -errno (no ps program, ps failing, no PID column). */
+int oci_ps_table(const pid_t *pids, size_t n, char *const *args, int nargs, FILE *out,
+		 alc_err *err);
 
 struct oci_exec_opts {
 	const char *process_json; /* -p FILE: an OCI process object; else args */

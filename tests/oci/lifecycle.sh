@@ -175,9 +175,26 @@ fi
 run_cmd A ps --format=json c1
 echo "$out" | jq -e --argjson p "$pid" 'index($p) != null' >/dev/null
 report $? "ps --format=json lists the init's pid" "out=$out"
+# The table is the host's ps (-ef by default), cut to the container's lines.
+sh -c 'exec sleep 301' </dev/null >/dev/null 2>&1 &
+outsider=$!
 run_cmd A ps c1
-[ "$(echo "$out" | head -1)" = PID ] && echo "$out" | grep -qx "$pid"
-report $? "ps prints a PID table"
+col=$(echo "$out" | head -1 | awk '{for (i = 1; i <= NF; i++) if ($i == "PID") print i}')
+listed=$(echo "$out" | tail -n +2 | awk -v c="${col:-0}" '{print $c}' | sort -n | tr '\n' ' ')
+members=$(sort -n "$(cgdir c1)/cgroup.procs" | tr '\n' ' ')
+[ "$rc" -eq 0 ] && [ -n "$col" ] && [ "$listed" = "$members" ] && [[ $out == *"sleep 1000"* ]] &&
+  ! echo "$out" | awk -v c="$col" '{print $c}' | grep -qx "$outsider"
+report $? "ps prints the host's ps -ef lines of the container's processes only" \
+  "rc=$rc col=$col listed=$listed members=$members err=$err"
+run_cmd A ps c1 -- -o pid,comm
+[ "$rc" -eq 0 ] && [ "$(echo "$out" | head -1 | tr -s ' ' | sed 's/^ //')" = "PID COMMAND" ] &&
+  echo "$out" | grep -Eq "^ *$pid +sleep$"
+report $? "ps ID -- -o pid,comm passes the options to ps" "rc=$rc out=$out err=$err"
+run_cmd A ps c1 -- -o comm
+[ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && [[ $err == *"no PID column"* ]]
+report $? "ps options without a PID column fail clearly" "rc=$rc err=$err"
+kill "$outsider" 2>/dev/null
+wait "$outsider" 2>/dev/null
 run_cmd A exec c1 sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/self/cgroup; exit 7'
 [ "$rc" -eq 7 ] && [[ $out == "sleep 1000 "* ]] && echo "$out" | grep -q "/$cgp/c1"
 report $? "exec runs in the container (pid 1 is its init, same cgroup); its exit status propagates" "rc=$rc out=$out err=$err"

@@ -7,50 +7,11 @@
 #   tests/oci/procattr.sh BINARY [LABEL]
 set -u
 bin=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
+NAME=procattr
 TAP_NAME="oci-procattr[${2:-$(basename "$bin")}]"
-# shellcheck source=../lib/tap.sh
-. "$here/../lib/tap.sh"
-# shellcheck source=../lib/bundle.sh
-. "$here/../lib/bundle.sh"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "1..0 # SKIP needs root"
-  exit 0
-fi
-tmp=$(mktemp -d /tmp/oci-procattr.XXXXXX)
-root=$tmp/root
-cgp=oci-procattr-$$
-A() { "$bin" --root "$root" "$@"; }
-cleanup() {
-  for id in $(A list -q 2>/dev/null); do A delete --force "$id" >/dev/null 2>&1; done
-  for h in /sys/fs/cgroup/unified /sys/fs/cgroup/*/; do
-    [ -d "$h/$cgp" ] && find "$h/$cgp" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=../lib/ocitest.sh
+. "$(cd "$(dirname "$0")" && pwd)/../lib/ocitest.sh"
 hybrid() { [ -d /sys/fs/cgroup/unified ]; }
-edit() { jq "$2" "$tmp/$1/config.json" >"$tmp/$1/c" && mv "$tmp/$1/c" "$tmp/$1/config.json"; }
-mkb() { # mkb NAME ARG...: a bundle whose cgroup is $cgp/NAME
-  local name=$1
-  shift
-  bundle_make "$tmp/$name" "$@" && edit "$name" ".linux.cgroupsPath = \"/$cgp/$name\""
-}
-run_cmd() {
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  out=$(cat "$tmp/out")
-  err=$(cat "$tmp/err")
-  lines=$(wc -l <"$tmp/err")
-}
-left() { # left NAME: what a failed container left behind
-  local what="" d
-  [ -e "$root/$1" ] && what="$what state-dir"
-  for d in /sys/fs/cgroup/unified/$cgp/$1 /sys/fs/cgroup/*/$cgp/$1; do
-    [ -d "$d" ] && what="$what cgroup:$d"
-  done
-  echo "$what"
-}
 # The policy (stat field 41), rt priority (40) and nice (19) the kernel
 # reports for the process reading its own /proc/self/stat.
 STAT='set -- $(cat /proc/self/stat); shift 18; n=$1; shift 21; echo "policy=$2 rtprio=$1 nice=$n"'

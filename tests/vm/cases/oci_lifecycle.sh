@@ -1,6 +1,7 @@
 # alcove as an OCI runtime on pure cgroup v2: create parks the process,
 # start releases it, exec joins it, pause/resume through cgroup.freeze,
-# update through cpu.max/memory.max/pids.max, kill --all, delete, run, and
+# update through cpu.max/memory.max/pids.max, ps (table and json), events
+# --stats against the cgroup files, kill --all, delete, run, and
 # bad input that leaves nothing behind.
 # vm-arch: x86_64 aarch64 armv7
 # vm-files: tests/lib/bundle.sh:/tests/bundle.sh
@@ -50,6 +51,14 @@ check "exec exits with the process's status" [ $rc -eq 7 ]
 check "exec sees the container's init as pid 1" sh -c "echo '$out' | grep -q '^sleep 1000'"
 check "exec runs in the container's cgroup" sh -c "echo '$out' | grep -q '0::/oci-lifecycle/c1$'"
 check "ps --format json lists the init" sh -c "A() { alcove --root $R \"\$@\"; }; A ps --format json c1 | grep -q '$pid'"
+A ps c1 >$T/ps.out 2>&1
+echo "ps: $(cat $T/ps.out | tr '\n' '|')"
+check "ps prints ps's header and the init's line only" \
+  sh -c "head -1 $T/ps.out | grep -q PID && [ \$(wc -l <$T/ps.out) -eq 2 ] && grep -Eq '^ *$pid ' $T/ps.out"
+A events --stats c1 >$T/ev.out 2>&1
+echo "events: $(head -c 300 $T/ev.out)"
+check "events --stats: a stats line with the cgroup's pids.current and memory.max" \
+  sh -c "grep -q '\"type\":\"stats\"' $T/ev.out && grep -q '\"pids\":{\"current\":'\$(cat $CG/c1/pids.current) $T/ev.out && grep -q '\"limit\":67108864' $T/ev.out"
 A pause c1
 check "pause: cgroup.freeze 1, cgroup.events frozen 1, state paused" \
   sh -c "[ \$(cat $CG/c1/cgroup.freeze) = 1 ] && grep -q 'frozen 1' $CG/c1/cgroup.events && [ \$(alcove --root $R state c1 | grep -c paused) = 1 ]"
