@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -355,38 +356,105 @@ static int root_is_rootfs(void)
 	return found;
 }
 
-static int pivot(const char *root, int readonly, alc_err *err)
+/* Copies a mountinfo path with its \NNN escapes decoded. */
+static void unescape(char *dst, const char *src, size_t len)
 {
-	_cleanup_close_ int newroot = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (newroot < 0 || fchdir(newroot) < 0)
-		return alc_err_set(err, errno, "enter rootfs %s", root);
-	/* Stack the old root under the new one, then detach it. */
+	size_t k = 0;
+	for (; *src && k + 1 < len; k++) {
+		if (src[0] == '\\' && src[1] >= '0' && src[1] <= '3' && src[2] && src[3]) {
+			dst[k] = (char)(((src[1] - '0') << 6) | ((src[2] - '0') << 3) |
+					(src[3] - '0'));
+			src += 4;
+		} else {
+			dst[k] = *src++;
+		}
+	}
+	dst[k] = '\0';
+}
+
+/* Detaches every mount that is neither the rootfs, below it, nor one of its
+ * ancestors, so that none of the host's stays under the moved root. */
+static void detach_outside(const char *root)
+{
+	char line[8192], raw[4096], point[4096];
+	size_t rl = strlen(root);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char **points = NULL;
+	size_t n = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", raw) != 1)
+			continue;
+		unescape(point, raw, sizeof(point));
+		size_t pl = strlen(point);
+		bool ancestor = !strcmp(point, "/") ||
+				(pl < rl && !strncmp(root, point, pl) && root[pl] == '/');
+		bool inside = !strncmp(point, root, rl) && (point[rl] == '/' || !point[rl]);
+		char **grown =
+			ancestor || inside ? NULL : realloc(points, (n + 1) * sizeof(*points));
+		if (grown && (grown[n] = strdup(point)))
+			n++;
+		points = grown ? grown : points;
+	}
+	if (f)
+		fclose(f);
+	while (n--) {				/* children before their parents */
+		umount2(points[n], MNT_DETACH); /* one already gone with its parent: fine */
+		free(points[n]);
+	}
+	free(points);
+}
+
+/* --no-pivot: the rootfs mount moved onto / and chrooted into, for a root
+ * that pivot_root cannot leave (an initramfs); cwd is the rootfs. */
+static int move_root(const char *root, alc_err *err)
+{
+	detach_outside(root);
+	if (mount(root, "/", NULL, MS_MOVE, NULL) < 0)
+		return alc_err_set(err, errno, "move the rootfs %s onto / (--no-pivot)", root);
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return alc_err_set(err, errno, "chroot into the rootfs %s (--no-pivot)", root);
+	return 0;
+}
+
+/* Stacks the old root under the new one (cwd), then detaches it. */
+static int pivot_into(const char *root, alc_err *err)
+{
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
 		int e = errno;
 		struct statfs sf;
 		if (e == EINVAL && statfs("/", &sf) == 0 &&
 		    (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC) && root_is_rootfs())
-			return alc_err_setx(err, e,
-					    "pivot_root into %s: the host root is the initramfs "
-					    "rootfs, which cannot be pivoted (switch_root to a "
-					    "tmpfs or a real root first)",
-					    root);
+			return alc_err_setx(
+				err, e,
+				"pivot_root into %s: the host root is the initramfs "
+				"rootfs, which cannot be pivoted (switch_root to a "
+				"tmpfs or a real root first, or create with --no-pivot)",
+				root);
 		return alc_err_set(err, e, "pivot_root into %s", root);
 	}
 	if (umount2(".", MNT_DETACH) < 0)
 		return alc_err_set(err, errno, "detach the old root");
 	if (chdir("/") < 0)
 		return alc_err_set(err, errno, "chdir /");
-	if (readonly) {
-		struct statvfs sv;
-		unsigned long f = MS_REMOUNT | MS_BIND | MS_RDONLY;
-		if (statvfs("/", &sv) == 0)
-			f |= ((sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0) |
-			     ((sv.f_flag & ST_NODEV) ? MS_NODEV : 0) |
-			     ((sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0);
-		if (mount(NULL, "/", NULL, f, NULL) < 0)
-			return alc_err_set(err, errno, "remount the root read-only");
-	}
+	return 0;
+}
+
+static int pivot(const char *root, int readonly, bool no_pivot, alc_err *err)
+{
+	_cleanup_close_ int newroot = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (newroot < 0 || fchdir(newroot) < 0)
+		return alc_err_set(err, errno, "enter rootfs %s", root);
+	int r = no_pivot ? move_root(root, err) : pivot_into(root, err);
+	if (r < 0 || !readonly)
+		return r;
+	struct statvfs sv;
+	unsigned long f = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	if (statvfs("/", &sv) == 0)
+		f |= ((sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0) |
+		     ((sv.f_flag & ST_NODEV) ? MS_NODEV : 0) |
+		     ((sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0);
+	if (mount(NULL, "/", NULL, f, NULL) < 0)
+		return alc_err_set(err, errno, "remount the root read-only");
 	return 0;
 }
 
@@ -412,7 +480,7 @@ int alc_rootfs_prepare(const struct alc_spec *spec, int in_userns, alc_err *err)
 
 int alc_rootfs_pivot(const struct alc_spec *spec, alc_err *err)
 {
-	return pivot(spec->root_path, spec->root_readonly, err);
+	return pivot(spec->root_path, spec->root_readonly, spec->no_pivot, err);
 }
 
 int alc_rootfs_setup(const struct alc_spec *spec, int in_userns, alc_err *err)

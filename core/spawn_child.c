@@ -21,6 +21,7 @@
 #include "cgattach.h"
 #include "childsec.h"
 #include "hooks.h"
+#include "keyring.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "spawn_oci.h"
@@ -127,6 +128,7 @@ static int setup_credentials(const struct alc_spec *spec, struct alc_childsec *c
 	/* While CAP_SYS_NICE (real-time policies, a lower nice) and
 	 * CAP_SYS_ADMIN (the real-time I/O class) are still held. */
 	r = r ?: alc_procattr_apply(&spec->process.attr, err);
+	r = r ?: (spec->keyring ? alc_keyring_join(spec->keyring, err) : 0);
 	if (r < 0)
 		return r;
 	/* A rootless user namespace denies setgroups; skip it unless asked. */

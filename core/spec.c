@@ -130,6 +130,7 @@ void alc_spec_free(struct alc_spec *spec)
 		hooks_free(spec->hooks[i], spec->n_hooks[i]);
 	free(spec->annotations_json);
 	free(spec->bundle);
+	free(spec->keyring);
 	for (size_t i = 0; i < spec->n_ns_join; i++)
 		free(spec->ns_join[i].path);
 	free(spec->ns_join);

@@ -212,7 +212,9 @@ struct alc_spec {
 	char *domainname;
 	char *mount_label;		  /* linux.mountLabel (SELinux context for mounts) */
 	unsigned long rootfs_propagation; /* linux.rootfsPropagation (MS_*); 0: default */
-	char *bundle; /* the OCI bundle, for the state in-container hooks read */
+	char *bundle;  /* the OCI bundle, for the state in-container hooks read */
+	char *keyring; /* a session keyring of this name to join; NULL: the caller's */
+	bool no_pivot; /* move the rootfs onto / and chroot instead of pivot_root */
 };
 
 /* Fills spec with the OCI default template: pid, mount, uts, ipc and net

@@ -43,6 +43,13 @@ static int exec_spec(const struct oci_state *st, const struct oci_exec_opts *o,
 	int r = oci_config_load(st->bundle, spec, err);
 	if (r < 0)
 		return r;
+	/* The container's session keyring, found by its name (runc's exec
+	 * joins it too). */
+	if (asprintf(&spec->keyring, OCI_KEYRING_FMT, st->id) < 0) {
+		spec->keyring = NULL;
+		alc_spec_free(spec);
+		return -ENOMEM;
+	}
 	if (o->process_json) {
 		_cleanup_free_ char *text = NULL;
 		long n = alc_read_file_at(AT_FDCWD, o->process_json, &text);

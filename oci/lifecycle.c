@@ -110,6 +110,11 @@ static int load_spec(const char *bundle, const char *id, const struct oci_create
 				 "--console-socket given but process.terminal is false");
 	if (r == 0 && (!(spec->name = strdup(id)) || !(spec->bundle = strdup(bundle))))
 		r = -ENOMEM;
+	spec->no_pivot = o->no_pivot;
+	if (r == 0 && !o->no_new_keyring && asprintf(&spec->keyring, OCI_KEYRING_FMT, id) < 0) {
+		spec->keyring = NULL;
+		r = -ENOMEM;
+	}
 	if (r == 0 && spec->cgroup_path) {
 		/* OCI paths are absolute ("/default/id"); ours are relative. */
 		char *p = spec->cgroup_path;

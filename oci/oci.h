@@ -15,6 +15,8 @@
 #include "state.h"
 
 #define OCI_EXEC_FIFO "exec.fifo"
+/* The name of a container's session keyring (unless --no-new-keyring). */
+#define OCI_KEYRING_FMT "alcove:%s"
 /* The v1 hierarchies every container joins beyond its limits' (on hybrid
  * and v1 hosts): where containerd's shim and podman read CPU, memory and
  * pids statistics. Others are joined when a limit or update needs them. */

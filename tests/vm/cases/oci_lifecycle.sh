@@ -1,10 +1,11 @@
 # alcove as an OCI runtime on pure cgroup v2: create parks the process,
 # start releases it, exec joins it, pause/resume through cgroup.freeze,
 # update through cpu.max/memory.max/pids.max, ps (table and json), events
-# --stats against the cgroup files, kill --all, delete, run, and
+# --stats against the cgroup files, kill --all, delete, run, its own session
+# keyring, --no-pivot, and
 # bad input that leaves nothing behind.
 # vm-arch: x86_64 aarch64 armv7
-# vm-files: tests/lib/bundle.sh:/tests/bundle.sh
+# vm-files: tests/lib/bundle.sh:/tests/bundle.sh build/@ARCH@-musl/tests/vm/guest/keyprobe:/bin/keyprobe
 # vm-timeout: 180
 # The runner uses sh -e: each step records its status instead of failing.
 set +e
@@ -86,6 +87,15 @@ mkb r1 sh -c 'exit 9'
 A run --bundle $T/r1 r1
 check "run in the foreground exits with the process's status" [ $? -eq 9 ]
 check "and deletes the container" nothing_left r1
+mkb k1 /probe
+cp /bin/keyprobe $T/k1/rootfs/probe
+out=$(A run --bundle $T/k1 k1)
+echo "keyring: $out"
+check "a container gets a session keyring of its own, alcove:ID" sh -c "echo '$out' | grep -q ';alcove:k1$'"
+mkb n1 sh -c 'cat /proc/self/mountinfo | wc -l; exit 4'
+out=$(A run --no-pivot --bundle $T/n1 n1)
+rc=$?
+check "--no-pivot runs the container (exit 4 passes through)" sh -c "[ $rc -eq 4 ] && [ '$out' -ge 5 ]"
 
 A create --bundle $T/r1 ../x 2>/dev/null
 check "id ../x is refused" [ $? -eq 1 ]
