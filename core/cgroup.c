@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,6 +163,9 @@ static int make_group(struct alc_cgroup *cg, enum alc_hier h, unsigned need, alc
 			return alc_err_set(err, errno, "open %s", path);
 		if (last)
 			cg->fd[h] = child; /* from here on, destroy removes it */
+		if (last && cg->owner[0] && !cg->marked)
+			cg->marked = fsetxattr(child, ALC_CG_OWNER_XATTR, cg->owner,
+					       strlen(cg->owner), 0) == 0;
 		if (h == ALC_H_CPUSET) {
 			int r = cpuset_inherit(parent, child, path, err);
 			if (r < 0) {
@@ -243,6 +247,7 @@ int alc_cgroup_create(struct alc_cgroup *cg, const struct alc_cg_opts *o, const 
 	cg->writer = o ? o->writer : URING_BACKEND_SYNC;
 	cg->v1_extra = o ? o->v1_extra : 0;
 	cg->keep_parents = o && o->keep_parents;
+	snprintf(cg->owner, sizeof(cg->owner), "%s", o && o->owner ? o->owner : "");
 	snprintf(cg->root, sizeof(cg->root), "%s", o && o->root ? o->root : "/sys/fs/cgroup");
 	if (snprintf(cg->rel, sizeof(cg->rel), "%s", rel) >= (int)sizeof(cg->rel) || !rel[0] ||
 	    rel[0] == '/' || strstr(rel, ".."))
@@ -521,6 +526,17 @@ int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err)
 		}
 	}
 	return first;
+}
+
+int alc_cgroup_owned_by(const struct alc_cgroup *cg, const char *owner)
+{
+	char have[sizeof(cg->owner)];
+	int fd = members_fd(cg);
+	ssize_t n = fd < 0 ? -1 : fgetxattr(fd, ALC_CG_OWNER_XATTR, have, sizeof(have) - 1);
+	if (n < 0)
+		return fd >= 0 && (errno == ENOTSUP || errno == EOPNOTSUPP) ? -ENOTSUP : 0;
+	have[n] = '\0';
+	return !strcmp(have, owner);
 }
 
 void alc_cgroup_keep_made_parents(struct alc_cgroup *cg)

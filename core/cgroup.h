@@ -23,7 +23,12 @@ struct alc_cg_opts {
 				    * cpuacct, memory, pids, where clients read stats) */
 	bool keep_parents;	   /* a client's tree (containerd's /default):
 				    * destroy leaves the levels above the group */
+	const char *owner;	   /* NULL, or a token create marks the group it
+				    * makes with (the xattr ALC_CG_OWNER_XATTR) */
 };
+
+/* The extended attribute naming who made a group (alc_cg_opts.owner). */
+#define ALC_CG_OWNER_XATTR "trusted.alcove.owner"
 
 struct alc_cgroup {
 	enum alc_cg_layout layout;
@@ -33,6 +38,8 @@ struct alc_cgroup {
 	unsigned need;			 /* ALC_CTRL_* the limits use */
 	unsigned v1_extra;		 /* see alc_cg_opts */
 	bool keep_parents;		 /* see alc_cg_opts */
+	char owner[96];			 /* see alc_cg_opts; "" for none */
+	bool marked;			 /* the owner mark is on a group made here */
 	unsigned char made[ALC_H_COUNT]; /* levels of rel this process created
 					  * in each hierarchy (the group's own
 					  * included) */
@@ -96,6 +103,11 @@ int alc_cgroup_destroy(struct alc_cgroup *cg, alc_err *err);
 /* Hands the levels above the group that this process made to whoever shares
  * them: with keep_parents, destroy then removes the group alone. */
 void alc_cgroup_keep_made_parents(struct alc_cgroup *cg);
+
+/* Whether the group was made with the owner token: 1 it was, 0 it was made
+ * by someone else (or before the mark), -ENOTSUP where the filesystem keeps
+ * no such attribute. */
+int alc_cgroup_owned_by(const struct alc_cgroup *cg, const char *owner);
 
 /* Opens the existing group rel in every hierarchy where it exists (for a
  * later process: the OCI commands); returns 0, or -ENOENT when it exists

@@ -144,6 +144,13 @@ static bool client_tree(const char *cgroup_path)
 	return strncmp(cgroup_path, "alcove/", 7) != 0;
 }
 
+/* The token a create marks its group with: the id and the creation time. */
+static const char *oci_owner_token(const struct oci_state *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s@%s", st->id, st->created ? st->created : "");
+	return buf;
+}
+
 static void close_cgroup_fds(struct alc_cgroup *cg)
 {
 	for (int h = 0; h < ALC_H_COUNT; h++)
@@ -236,6 +243,7 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 				     .console_fd = o->use_console_fd ? o->console_fd : console };
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .v1_extra = OCI_V1_STATS } };
 	ro.cg.keep_parents = client_tree(k->spec.cgroup_path);
+	char owner[96];
 	ro.no_cgroup = geteuid() != 0 && !k->spec.res.set;
 	struct hook_ctx hooks = { id, k->bundle };
 	ro.runtime_hooks = runtime_hooks;
@@ -244,6 +252,8 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 	struct alc_container *c = &k->c;
 	int r = fill_state(st, id, k->bundle, &k->spec, ro.no_cgroup ? NULL : k->spec.cgroup_path,
 			   err);
+	if (r == 0) /* lets a delete of a create that died tell its group from another's */
+		ro.cg.owner = oci_owner_token(st, owner, sizeof(owner));
 	if (r == 0)
 		r = oci_state_save(root, st, err);
 	if (r == 0)
@@ -413,7 +423,16 @@ static int destroy(const char *root, struct oci_state *st, alc_err *err)
 	int r = 0;
 	if (st->cgroup_path) {
 		struct alc_cgroup cg;
-		if (alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0) {
+		char owner[96];
+		bool open = alc_cgroup_open(&cg, NULL, st->cgroup_path, NULL) == 0;
+		/* A create that died before making its group may have found the
+		 * path taken: that group is another container's. */
+		if (open && st->status == OCI_CREATING &&
+		    !alc_cgroup_owned_by(&cg, oci_owner_token(st, owner, sizeof(owner)))) {
+			close_cgroup_fds(&cg);
+			open = false;
+		}
+		if (open) {
 			cg.keep_parents = client_tree(st->cgroup_path);
 			r = alc_cgroup_destroy(&cg, err);
 		}

@@ -127,6 +127,10 @@ run_cmd A start c1
 report $? "start twice fails with a one-line error" "rc=$rc err=$err"
 grep -q "^1:.*/$cgp/c1\|^0::/$cgp/c1$" "/proc/$pid/cgroup"
 report $? "the process runs in the cgroup from linux.cgroupsPath" "$(cat "/proc/$pid/cgroup" 2>&1 | tr '\n' ' ')"
+mark=$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.alcove.owner").decode())' \
+  "$(cgdir c1)" 2>&1)
+[ "$mark" = "c1@$(A state c1 | jq -r .created)" ]
+report $? "create marks the group it makes with the id and creation time (trusted.alcove.owner)" "mark=$mark"
 if hybrid; then
   grep -q "cpuacct:/$cgp/c1$" "/proc/$pid/cgroup" && ! grep -q "freezer:/$cgp/c1$" "/proc/$pid/cgroup" &&
     ! grep -q "cpuset:/$cgp/c1$" "/proc/$pid/cgroup" && [ ! -d "/sys/fs/cgroup/freezer/$cgp/c1" ]
@@ -325,13 +329,30 @@ report $? "a recycled pid (start time differs) counts as stopped; kill and delet
 kill "$victim"
 
 # A create killed half-way leaves state "creating" with the cgroup path:
-# delete still removes the group and whatever runs in it.
+# delete still removes the group and whatever runs in it, when the group
+# bears that create's mark (the id and creation time, as create sets it).
+created=2026-11-22T10:00:00.000000001Z
 mkdir -p "$root/h1" "$(cgdir h1)"
-echo "{\"id\": \"h1\", \"status\": \"creating\", \"pid\": 0, \"cgroup_path\": \"$cgp/h1\"}" >"$root/h1/state.json"
+echo "{\"id\": \"h1\", \"status\": \"creating\", \"pid\": 0, \"created\": \"$created\",
+  \"cgroup_path\": \"$cgp/h1\"}" >"$root/h1/state.json"
+python3 -c 'import os, sys; os.setxattr(sys.argv[1], "trusted.alcove.owner", sys.argv[2].encode())' \
+  "$(cgdir h1)" "h1@$created"
 orphan=$(sh -c 'sleep 300 >/dev/null 2>&1 & echo $!') # not our job: no "Killed" notice
 echo "$orphan" >"$(cgdir h1)/cgroup.procs"
 [ "$(status_of h1)" = creating ] && A delete h1 && [ -z "$(left h1)" ] && poll 5 gone "$orphan"
 report $? "delete of a create that died half-way (state creating) removes its cgroup and process" "left:$(left h1)"
+# The same, when the create died before making its group and the path is
+# another container's: that one is left running.
+mkb h2 sleep 300
+A run --detach --bundle "$tmp/h2" h2 </dev/null >/dev/null 2>&1
+h2pid=$(pid_of h2)
+mkdir -p "$root/h3"
+echo "{\"id\": \"h3\", \"status\": \"creating\", \"pid\": 0, \"created\": \"$created\",
+  \"cgroup_path\": \"$cgp/h2\"}" >"$root/h3/state.json"
+A delete h3 && [ ! -e "$root/h3" ] && [ -d "$(cgdir h2)" ] && kill -0 "$h2pid" && [ "$(status_of h2)" = running ]
+report $? "delete of a half-made create whose path is another container's group leaves that container running" \
+  "h2 pid=$h2pid status=$(status_of h2)"
+A delete --force h2 >/dev/null 2>&1
 
 # --- run in the foreground --------------------------------------------------------------
 mkb r1 sh -c 'echo out-$((6*7)); exit 9'
