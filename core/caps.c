@@ -74,7 +74,8 @@ int alc_caps_apply(const struct alc_process *p, int skip_groups, alc_err *err)
 	int r = set_proc_caps(p, err);
 	if (r < 0)
 		return r;
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
+	/* One call (libcap's reset asks about every capability first). */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return alc_err_set(err, errno, "reset the ambient set");
 	for (cap_value_t v = 0; v < 64; v++) {
 		if (!(p->caps[ALC_CAP_AMBIENT] & (1ULL << v)))

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,19 +12,23 @@ long alc_read_file_at(int dirfd, const char *path, char **out)
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	size_t cap = 4096, len = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
+	/* Most files fit here, and then the heap gets only their size: a
+	 * page-sized buffer would be mapped and unmapped for every read. */
+	char first[2048];
+	size_t cap = sizeof(first), len = 0;
+	_cleanup_free_ char *buf = NULL;
+	char *at = first;
 	for (;;) {
 		if (len + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb)
 				return -ENOMEM;
-			buf = nb;
+			if (!buf)
+				memcpy(nb, first, len);
+			at = buf = nb;
 			cap *= 2;
 		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
+		ssize_t n = read(fd, at + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -31,6 +36,11 @@ long alc_read_file_at(int dirfd, const char *path, char **out)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+	}
+	if (!buf) {
+		if (!(buf = malloc(len + 1)))
+			return -ENOMEM;
+		memcpy(buf, first, len);
 	}
 	buf[len] = '\0';
 	*out = buf;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -497,14 +498,13 @@ static int start_fg(const char *root, struct creating *k, alc_err *err)
  * meanwhile (then the id may name another one by now). */
 static int delete_fg(const char *root, const char *id, struct creating *k, alc_err *err)
 {
-	struct oci_state now;
-	_cleanup_close_ int lock = oci_state_lock(root, id, false, NULL);
-	bool ours = lock >= 0 && oci_state_load(root, id, &now, NULL) == 0;
-	if (ours) {
-		ours = now.pid == k->st.pid && now.pid_start == k->st.pid_start;
-		oci_state_free(&now);
-	}
-	if (!ours) {
+	/* The directory run made is still linked: nobody deleted the container
+	 * (a create of the id needs it gone first), so it is still ours. */
+	struct stat dir;
+	int l;
+	while ((l = flock(k->lock, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (l < 0 || fstat(k->lock, &dir) < 0 || dir.st_nlink == 0) {
 		close_cgroup_fds(&k->c.cg);
 		k->c.has_cg = false;
 		return 0;
@@ -546,8 +546,9 @@ static int run_fg(const char *root, const char *id, const struct oci_create_opts
 		creating_free(&k);
 		return r;
 	}
-	close(k.lock); /* others may kill, pause or delete it while it runs */
-	k.lock = -1;
+	/* Others may kill, pause or delete it while it runs; delete_fg takes
+	 * the lock again through the same directory. */
+	flock(k.lock, LOCK_UN);
 	*exit_code = master >= 0 ? oci_console_proxy(master, pid) : oci_wait_forward(pid);
 	k.c.reaped = true;
 	r = delete_fg(root, id, &k, err);

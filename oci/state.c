@@ -321,6 +321,10 @@ int oci_state_remove(const char *root, const char *id, alc_err *err)
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : alc_err_set(err, errno, "open %s", dir);
+	/* Mostly the state is all there is: no directory listing then. */
+	unlinkat(dfd, "state.json", 0);
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
 	DIR *d = fdopendir(dup(dfd));
 	if (!d)
 		return alc_err_set(err, errno, "read %s", dir);

@@ -7,12 +7,17 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "cglimits.h"
+#include "fileio.h"
 #include "spec.h"
 #include "units.h"
 
@@ -218,6 +223,36 @@ static void test_needed_controllers_and_weights(void **state)
 	assert_int_equal(alc_flatkv_get("usage_usec 10\n", "usage", &v), -ENOENT);
 }
 
+/* Reads files around the size where the reader leaves its stack buffer
+ * for the heap, and an empty one, byte for byte. */
+static void test_read_file_sizes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/alcove-unit-read.XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	static const size_t sizes[] = { 0, 1, 2046, 2047, 2048, 4095, 4096, 10000 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		char *want = malloc(sizes[i] + 1), *got = NULL;
+		assert_non_null(want);
+		for (size_t k = 0; k < sizes[i]; k++)
+			want[k] = (char)('a' + (k * 7 + i) % 26);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, want, sizes[i]), (ssize_t)sizes[i]);
+		close(fd);
+		assert_int_equal(alc_read_file_at(AT_FDCWD, path, &got), (long)sizes[i]);
+		assert_memory_equal(got, want, sizes[i]);
+		assert_int_equal(got[sizes[i]], '\0');
+		free(got);
+		free(want);
+	}
+	assert_int_equal(alc_read_file_at(AT_FDCWD, "/nonexistent/alcove", &(char *){ NULL }),
+			 -ENOENT);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_plan_rejects_swap_below_memory_and_swap_alone),
 		cmocka_unit_test(test_plan_io_throttles),
 		cmocka_unit_test(test_needed_controllers_and_weights),
+		cmocka_unit_test(test_read_file_sizes),
 	};
 	return cmocka_run_group_tests_name("unit/core", tests, NULL, NULL);
 }
