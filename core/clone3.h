@@ -11,4 +11,13 @@
  * 0 in the child, -errno on failure (-ENOSYS when the kernel lacks clone3). */
 pid_t alc_clone3(int cgroup_fd, uint64_t flags);
 
+/* Like alc_clone3 with CLONE_VM: the child shares this address space and
+ * runs fn(arg) on the stack [stack, stack + size), then exits with its
+ * result; no copy of the address space is made. The caller must keep out
+ * of the child's way (it shares the heap, errno and globals) until the
+ * child has exec'd or exited. Returns the child pid or -errno (-ENOSYS on
+ * an architecture without the trampoline: x86_64 and aarch64 have it). */
+pid_t alc_clone3_vm(int cgroup_fd, uint64_t flags, void *stack, size_t size, int (*fn)(void *),
+		    void *arg);
+
 #endif

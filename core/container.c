@@ -29,6 +29,33 @@ static int validate(const struct alc_spec *spec, alc_err *err)
 	return alc_seccomp_check(spec->seccomp, err);
 }
 
+/* The groups' limits and devices, and the tasks files the child writes
+ * itself into (self); returns 0 or -errno. */
+static int complete_groups(struct alc_cgroup *cg, const struct alc_spec *spec, bool self,
+			   int tasks[ALC_CG_SELF_MAX], unsigned *n_tasks, alc_err *err)
+{
+	int r = cg ? alc_cgroup_complete(cg, &spec->res, err) : 0;
+	if (r == 0 && cg)
+		r = alc_devcg_apply(cg, spec, err);
+	if (r == 0 && self && (r = alc_cg_self_attach_open(cg, tasks, err)) > 0) {
+		*n_tasks = (unsigned)r;
+		r = 0;
+	}
+	return r;
+}
+
+/* Whether the child may share our address space: only when we wait on it
+ * from clone to exec (foreground, no park, no runtime hooks run between
+ * its steps), and nothing is left for us to attach or map after clone. */
+static bool share_vm_possible(const struct alc_spec *spec, const struct alc_runtime_opts *o,
+			      const struct alc_cgroup *cg, bool self)
+{
+	if (!o->spawn || !o->spawn->share_vm || o->spawn->park_fd >= 0 || o->force_fallback ||
+	    alc_spawn_reports_prepared(spec) || (spec->ns_flags & CLONE_NEWUSER))
+		return false;
+	return !cg || self || cg->layout == ALC_CG_V2;
+}
+
 int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 			 const struct alc_runtime_opts *o, alc_err *err)
 {
@@ -65,17 +92,20 @@ int alc_container_create(struct alc_container *c, const struct alc_spec *spec,
 	}
 	int tasks[ALC_CG_SELF_MAX];
 	unsigned n_tasks = 0;
-	r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
-	if (r == 0 && cg)
-		r = alc_cgroup_complete(cg, &spec->res, err);
-	if (r == 0 && cg)
-		r = alc_devcg_apply(cg, spec, err);
 	/* The child joins its v1 groups itself once PLACED, unless runtime
 	 * hooks must see it there before (the parent attaches it then). */
-	if (r == 0 && cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
-	    !alc_spawn_reports_prepared(spec) && (r = alc_cg_self_attach_open(cg, tasks, err)) > 0)
-		n_tasks = (unsigned)r;
-	if (r >= 0 && cg)
+	bool self = cg && !o->force_fallback && alc_cg_self_attach_possible(spec->ns_flags) &&
+		    !alc_spawn_reports_prepared(spec);
+	/* Sharing the address space, the child must not run beside us: the
+	 * groups are completed first. */
+	so.share_vm = share_vm_possible(spec, o, cg, self);
+	if (so.share_vm)
+		r = complete_groups(cg, spec, self, tasks, &n_tasks, err);
+	if (r == 0)
+		r = alc_spawn_clone_opts(spec, cg, &so, &c->child, err);
+	if (r == 0 && cg && !so.share_vm)
+		r = complete_groups(cg, spec, self, tasks, &n_tasks, err);
+	if (r == 0 && cg && !c->child.vm_stack)
 		r = alc_cgroup_attach(cg, c->child.pid, !c->child.via_clone3, cg->writer, err);
 	if (r == 0 && alc_spawn_reports_prepared(spec))
 		r = alc_spawn_wait_prepared(&c->child, err);
@@ -114,6 +144,7 @@ int alc_container_wait(struct alc_container *c, bool nohang, int *status)
 		if (r == 0)
 			return -EAGAIN;
 		c->reaped = true;
+		alc_spawn_release_vm(&c->child);
 	}
 	*status = c->status;
 	return 0;

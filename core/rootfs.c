@@ -103,7 +103,8 @@ static int mount_in_root(int rootfd, const char *src, const char *target, const 
 	char at[64];
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
 	if (mount(src, at, type, flags, data) < 0)
-		return alc_err_set(err, errno, "mount %s on %s", type ? type : src, target);
+		return alc_err_set(err, errno, "mount %s (%s) on %s", src ? src : "none",
+				   type ? type : "bind", target);
 	return 0;
 }
 

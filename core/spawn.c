@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -92,11 +93,67 @@ static pid_t clone_child(int v2fd, int ns_flags, bool fallback, bool *via_clone3
 	return pid < 0 ? -errno : (pid_t)pid;
 }
 
+/* What a child sharing our address space reads of its start: kept at the
+ * top of its own stack mapping, which nothing else writes. */
+struct vm_start {
+	const struct alc_spec *spec;
+	struct alc_spawn_opts so;
+	int sock, parent_end;
+};
+
+#define VM_STACK_LEN (512 * 1024)
+
+static int vm_child(void *arg)
+{
+	const struct vm_start *v = arg;
+	close(v->parent_end);
+	alc_spawn_child_main(v->spec, &v->so, v->sock);
+}
+
+/* Clones with CLONE_VM onto a fresh stack; -ENOSYS where that cannot be
+ * done (the caller forks then). */
+static pid_t clone_vm(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sv[2],
+		      int v2fd, struct alc_child *child)
+{
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan cannot follow a child onto a stack of its own (it warns on
+	 * stderr at every noreturn call there): sanitizer builds fork. */
+	(void)spec, (void)so, (void)sv, (void)v2fd, (void)child;
+	return -ENOSYS;
+#endif
+	uint64_t flags = (uint64_t)(spec->ns_flags & ~(CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */));
+	char *base = mmap(NULL, VM_STACK_LEN, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	mprotect(base, 4096, PROT_NONE); /* a guard: overflow faults, not corrupts */
+	size_t len = (VM_STACK_LEN - sizeof(struct vm_start)) & ~(size_t)15;
+	struct vm_start *v = (struct vm_start *)(base + len);
+	*v = (struct vm_start){ .spec = spec, .so = *so, .sock = sv[1], .parent_end = sv[0] };
+	pid_t pid = alc_clone3_vm(v2fd, flags, base, len, vm_child, v);
+	if (pid < 0) {
+		munmap(base, VM_STACK_LEN);
+		return pid;
+	}
+	child->vm_stack = base;
+	child->vm_stack_len = VM_STACK_LEN;
+	child->via_clone3 = v2fd >= 0;
+	return pid;
+}
+
+void alc_spawn_release_vm(struct alc_child *child)
+{
+	if (child->vm_stack)
+		munmap(child->vm_stack, child->vm_stack_len);
+	child->vm_stack = NULL;
+}
+
 int alc_spawn_abort(struct alc_child *child, int r)
 {
 	if (child->pid > 0) {
 		kill(child->pid, SIGKILL);
 		waitpid(child->pid, NULL, 0); /* reaping a child we just killed */
+		alc_spawn_release_vm(child);
 	}
 	if (child->sock >= 0)
 		close(child->sock);
@@ -123,6 +180,7 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 	so = &local;
 	child->pid = -1;
 	child->sock = -1;
+	child->vm_stack = NULL;
 	int r = alc_spawn_ns_open(spec, &local, &own_pid_ns, err);
 	if (r < 0) {
 		alc_spawn_ns_close(&local, own_pid_ns);
@@ -134,7 +192,11 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 		return alc_err_set(err, errno, "socketpair");
 	}
 	int v2fd = cg ? alc_cgroup_v2_fd(cg) : -1;
-	pid_t pid = clone_child(v2fd, spec->ns_flags, so->force_fallback, &child->via_clone3);
+	pid_t pid = -ENOSYS;
+	if (so->share_vm && !so->force_fallback && (!cg || v2fd >= 0))
+		pid = clone_vm(spec, &local, sv, v2fd, child);
+	if (pid == -ENOSYS || pid == -EINVAL || pid == -E2BIG)
+		pid = clone_child(v2fd, spec->ns_flags, so->force_fallback, &child->via_clone3);
 	if (pid == 0) {
 		close(sv[0]);
 		alc_spawn_child_main(spec, so, sv[1]);
@@ -190,8 +252,10 @@ int alc_spawn_start(struct alc_child *child, alc_err *err)
 	int t = r < 0 ? r : recv_msg(child->sock, &m);
 	close(child->sock);
 	child->sock = -1;
-	if (t == 0)
-		return 0; /* the close-on-exec end went away: exec happened */
+	if (t == 0) {
+		alc_spawn_release_vm(child); /* no longer in our address space */
+		return 0;		     /* the close-on-exec end went away: exec happened */
+	}
 	if (t == ALC_MSG_ERROR) {
 		child->exit_code = m.exit_code;
 		return alc_err_setx(err, m.err, "%s", m.text);

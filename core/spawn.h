@@ -18,6 +18,9 @@ struct alc_child {
 	int sock;	 /* parent's end of the handshake, -1 once started */
 	bool via_clone3; /* placed by CLONE_INTO_CGROUP, not by cgroup.procs */
 	int exit_code;	 /* when spawn failed in the child: 125, 126 or 127 */
+	void *vm_stack;	 /* shared address space (share_vm): the child's stack
+			  * mapping, unmapped once it exec'd or was reaped */
+	size_t vm_stack_len;
 };
 
 /* What a detached create (the OCI runtime) adds to a spawn. */
@@ -29,6 +32,10 @@ struct alc_spawn_opts {
 			 * lets it exec. */
 	int console_fd; /* connected console socket, or -1: with spec->terminal
 			 * the pty master is sent there */
+	bool share_vm;	/* clone with CLONE_VM (no copy of the address space)
+			 * where the architecture allows; the caller then does
+			 * nothing between the messages it sends and the next
+			 * one it waits for (no park, no concurrent work) */
 	/* Filled by the spawn itself: the namespaces spec->ns_join names. */
 	int ns_fd[8], ns_type[8];
 	unsigned n_ns;
@@ -61,6 +68,10 @@ int alc_spawn_wait_ready(struct alc_child *child, alc_err *err);
 
 /* Kills and reaps the process, closes the handshake; returns r. */
 int alc_spawn_abort(struct alc_child *child, int r);
+
+/* Unmaps a shared-address-space child's stack: call once it has exec'd or
+ * been reaped (no-op otherwise). */
+void alc_spawn_release_vm(struct alc_child *child);
 
 /* Lets the parked process exec; returns 0 once exec succeeded, or -errno
  * (-ENOENT: command not found, -EACCES/-ENOEXEC: cannot be invoked). */

@@ -3,6 +3,7 @@
  * as one message, then the process exits. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <sched.h>
@@ -25,8 +26,6 @@
 #include "rootfs.h"
 #include "spawn.h"
 #include "spawn_oci.h"
-
-extern char **environ;
 
 static void report(int sock, int exit_code, int e, const char *text)
 {
@@ -194,9 +193,14 @@ void alc_spawn_child_main(const struct alc_spec *spec, const struct alc_spawn_op
 			dprintf(2, "alcove: %s\n", err.msg); /* no parent left to tell */
 		fail(sock, &err);
 	}
-	environ = spec->process.env;
-	execvp(spec->process.args[0], spec->process.args);
-	int e = errno;
+	/* The container's PATH, and its environment passed as it is: environ
+	 * may be the parent's own (a child sharing its address space). */
+	char path[PATH_MAX];
+	int e = -alc_spawn_resolve(spec, path, sizeof(path));
+	if (e == 0) {
+		execve(path, spec->process.args, spec->process.env);
+		e = errno;
+	}
 	char text[400];
 	snprintf(text, sizeof(text), "exec %s: %s", spec->process.args[0], strerror(e));
 	int code = e == ENOENT || e == ENOTDIR ? 127 : 126;

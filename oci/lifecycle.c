@@ -240,8 +240,11 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 	_cleanup_close_ int console = -1;
 	if (o->console_socket && (console = alc_pty_connect(o->console_socket, err)) < 0)
 		return console;
+	/* In the foreground we only wait on the process from clone to exec:
+	 * it may share our address space (no copy of it to make). */
 	struct alc_spawn_opts so = { .park_fd = fifo,
-				     .console_fd = o->use_console_fd ? o->console_fd : console };
+				     .console_fd = o->use_console_fd ? o->console_fd : console,
+				     .share_vm = k->fg };
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .v1_extra = OCI_V1_STATS } };
 	ro.cg.keep_parents = client_tree(k->spec.cgroup_path);
 	char owner[96];

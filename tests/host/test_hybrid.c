@@ -12,10 +12,13 @@
 #include <linux/sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cglayout.h"
+#include "clone3.h"
 #include "cgtest.h"
 #include "cleanup.h"
 #include "fileio.h"
@@ -102,6 +105,50 @@ static void test_clone3_newpid_child_is_pid_one(void **state)
 	assert_int_equal(cgt_group_destroy(UNIFIED, group), 0);
 	assert_int_equal(n, sizeof(inner));
 	assert_int_equal(inner, 1);
+}
+
+struct vm_probe {
+	pid_t seen_pid; /* written by the child, read here: one address space */
+	char cgroup[256];
+};
+
+static int vm_probe_child(void *arg)
+{
+	struct vm_probe *p = arg;
+	p->seen_pid = getpid();
+	cgt_proc_cgroup(getpid(), p->cgroup, sizeof(p->cgroup));
+	return 7;
+}
+
+/* The CLONE_VM trampoline (x86_64 and aarch64): the child runs on its own
+ * stack in the group, in our address space, and exits with fn's result. */
+static void test_clone3_vm_shares_memory_and_lands_in_group(void **state)
+{
+	(void)state;
+	int cg = cgt_group_create(UNIFIED, group);
+	assert_true(cg >= 0);
+	size_t len = 256 * 1024;
+	char *stack = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(stack != MAP_FAILED);
+	struct vm_probe probe = { 0 };
+	pid_t pid = alc_clone3_vm(cg, 0, stack, len, vm_probe_child, &probe);
+	int status = -1;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	munmap(stack, len);
+	close(cg);
+	assert_int_equal(cgt_group_destroy(UNIFIED, group), 0);
+#if defined(__x86_64__) || defined(__aarch64__)
+	char want[128];
+	snprintf(want, sizeof(want), "/%s", group);
+	assert_true(pid > 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 7);
+	assert_int_equal(probe.seen_pid, pid);
+	assert_string_equal(probe.cgroup, want);
+#else
+	assert_int_equal(pid, -ENOSYS);
+#endif
 }
 
 /* Writes through one backend and returns what the file then reads. */
@@ -225,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_layout_is_detected_as_hybrid),
 		cmocka_unit_test(test_clone3_places_child_in_unified_group),
 		cmocka_unit_test(test_clone3_newpid_child_is_pid_one),
+		cmocka_unit_test(test_clone3_vm_shares_memory_and_lands_in_group),
 		cmocka_unit_test(test_writer_backends_land_v1_cfs_quota),
 		cmocka_unit_test(test_writer_backends_agree_on_per_write_results),
 		cmocka_unit_test(test_psi_trigger_in_v2_group_fires_on_v1_throttling),

@@ -366,6 +366,27 @@ mkb r2 true && edit r2 ".linux.cgroupsPath = \"/$cgp/fresh/r2\""
 run_cmd A run --bundle "$tmp/r2" r2
 [ "$rc" -eq 0 ] && [ -d "$(cgdir fresh)" ] && [ ! -d "$(cgdir fresh)/r2" ] && [ -z "$(left r2)" ]
 report $? "run in a client's tree: its group goes, the parent level it made stays" "rc=$rc err=$err"
+# A foreground run's process shares alcove's address space from clone to
+# exec (no copy of it is made): what it executes is still only the config's.
+mkb r4 sh -c 'env | sort | tr "\n" " "'
+edit r4 '.process.env = ["PATH=/bin", "ONLY=container"]'
+HOSTONLY=yes
+export HOSTONLY
+run_cmd A run --bundle "$tmp/r4" r4
+unset HOSTONLY
+[ "$rc" -eq 0 ] && [[ $out == *"ONLY=container"* ]] && [[ $out != *HOSTONLY* ]] && [ -z "$(left r4)" ]
+report $? "run: the process gets the config's environment, not alcove's" "rc=$rc out=$out err=$err"
+mkb r5 true && edit r5 '.process.env = ["PATH=/nowhere"]'
+run_cmd A run --bundle "$tmp/r5" r5
+[ "$rc" -eq 127 ] && [ "$lines" -eq 1 ] && [[ $err == *true* ]] && [ -z "$(left r5)" ]
+report $? "run: a bare command is looked up in the container's PATH only (127, one line, nothing left)" \
+  "rc=$rc err=$err left:$(left r5)"
+mkb r6 true && edit r6 '.mounts += [{"destination": "/mnt/x", "type": "bind",
+  "source": "/nonexistent/alcove-src", "options": ["bind"]}]'
+run_cmd A run --bundle "$tmp/r6" r6
+[ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == *"/nonexistent/alcove-src"* ]] && [ -z "$(left r6)" ]
+report $? "run: a setup failure in the container process is one line naming the source, nothing left" \
+  "rc=$rc err=$err left:$(left r6)"
 mkb r3 /bin/nonexistent && edit r3 ".linux.cgroupsPath = \"/$cgp/fresh3/r3\""
 run_cmd A create --bundle "$tmp/r3" r3
 made=""
