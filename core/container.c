@@ -44,14 +44,20 @@ static int complete_groups(struct alc_cgroup *cg, const struct alc_spec *spec, b
 	return r;
 }
 
-/* Whether the child may share our address space: only when we wait on it
- * from clone to exec (foreground, no park, no runtime hooks run between
- * its steps), and nothing is left for us to attach or map after clone. */
+/* Whether the child may share our address space: when the caller asks
+ * (it waits on the child from clone to exec, or exits once it is parked),
+ * no runtime hooks run between its steps, nothing is left for us to attach
+ * or map after clone, and the child enters no namespace that needs it
+ * alone in its address space. */
 static bool share_vm_possible(const struct alc_spec *spec, const struct alc_runtime_opts *o,
 			      const struct alc_cgroup *cg, bool self)
 {
-	if (!o->spawn || !o->spawn->share_vm || o->spawn->park_fd >= 0 || o->force_fallback ||
-	    alc_spawn_reports_prepared(spec) || (spec->ns_flags & CLONE_NEWUSER))
+	if (!o->spawn || !o->spawn->share_vm || o->force_fallback ||
+	    alc_spawn_reports_prepared(spec))
+		return false;
+	/* A process sharing its address space may not enter a user or time
+	 * namespace (the kernel wants it single-threaded: EINVAL, EUSERS). */
+	if (spec->ns_flags & (CLONE_NEWUSER | 0x80 /* CLONE_NEWTIME */))
 		return false;
 	return !cg || self || cg->layout == ALC_CG_V2;
 }

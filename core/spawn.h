@@ -35,7 +35,8 @@ struct alc_spawn_opts {
 	bool share_vm;	/* clone with CLONE_VM (no copy of the address space)
 			 * where the architecture allows; the caller then does
 			 * nothing between the messages it sends and the next
-			 * one it waits for (no park, no concurrent work) */
+			 * one it waits for, and with park_fd it exits once the
+			 * process is parked, freeing nothing the spec holds */
 	/* Filled by the spawn itself: the namespaces spec->ns_join names. */
 	int ns_fd[8], ns_type[8];
 	unsigned n_ns;

@@ -227,6 +227,7 @@ struct creating {
 	int lock;	     /* the state lock, held */
 	bool fg;	     /* run in the foreground: no exec FIFO, the process
 			      * stays our child and waits on the spawn socket */
+	bool alone;	     /* create on its own: we exit once it is parked */
 };
 
 /* Everything after the lock: fifo, console, cgroup and process, state,
@@ -240,11 +241,12 @@ static int create_locked(const char *root, const char *id, const struct oci_crea
 	_cleanup_close_ int console = -1;
 	if (o->console_socket && (console = alc_pty_connect(o->console_socket, err)) < 0)
 		return console;
-	/* In the foreground we only wait on the process from clone to exec:
-	 * it may share our address space (no copy of it to make). */
+	/* In the foreground we only wait on the process from clone to exec,
+	 * and a create on its own exits once the process is parked: it may
+	 * share our address space then (no copy of it to make). */
 	struct alc_spawn_opts so = { .park_fd = fifo,
 				     .console_fd = o->use_console_fd ? o->console_fd : console,
-				     .share_vm = k->fg };
+				     .share_vm = k->fg || k->alone };
 	struct alc_runtime_opts ro = { .spawn = &so, .cg = { .v1_extra = OCI_V1_STATS } };
 	ro.cg.keep_parents = client_tree(k->spec.cgroup_path);
 	char owner[96];
@@ -341,9 +343,22 @@ static int create_pid(const char *root, const char *id, const struct oci_create_
 
 int oci_create(const char *root, const char *id, const struct oci_create_opts *o, alc_err *err)
 {
-	pid_t pid;
-	bool terminal;
-	return create_pid(root, id, o, &pid, &terminal, err);
+	/* On the heap, as the process may read its spec from it after we are
+	 * gone (below). */
+	struct creating *k = calloc(1, sizeof(*k));
+	if (!k)
+		return alc_err_set(err, ENOMEM, "create");
+	k->alone = true;
+	int r = create_held(root, id, o, k, err);
+	/* A parked process that shares our address space reads the spec once
+	 * start lets it go: nothing is freed, and the state lock stays held
+	 * until our exit, so start (which takes it) finds us gone. */
+	if (r == 0 && k->c.child.vm_stack)
+		return 0;
+	if (r == 0)
+		creating_free(k);
+	free(k);
+	return r;
 }
 
 /* Opens the FIFO for reading (which lets the parked writer through) and

@@ -387,6 +387,19 @@ run_cmd A run --bundle "$tmp/r6" r6
 [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == *"/nonexistent/alcove-src"* ]] && [ -z "$(left r6)" ]
 report $? "run: a setup failure in the container process is one line naming the source, nothing left" \
   "rc=$rc err=$err left:$(left r6)"
+# A create on its own lets the parked process share its address space too
+# and exits: start, a startContainer hook and seccomp then run in that
+# process after create is gone.
+mkb s1 sh -c 'cat /hooked; echo $(cat /proc/self/status | grep -c "^Seccomp:.*2")'
+edit s1 '.hooks = {startContainer: [{path: "/bin/sh", args: ["sh", "-c", "echo from-hook >/hooked"]}]}
+  | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"],
+      syscalls: [{names: ["mknodat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+A create --bundle "$tmp/s1" s1 </dev/null >"$tmp/s1.out" 2>&1 && A start s1 &&
+  poll 5 sh -c "[ \"\$($bin --root $root state s1 | jq -r .status)\" = stopped ]"
+s1out=$(tr '\n' ' ' <"$tmp/s1.out")
+A delete s1 && [ "$s1out" = "from-hook 1 " ] && [ -z "$(left s1)" ]
+report $? "create then start: a startContainer hook and seccomp act in the parked process after create exited" \
+  "out=$s1out left:$(left s1)"
 mkb r3 /bin/nonexistent && edit r3 ".linux.cgroupsPath = \"/$cgp/fresh3/r3\""
 run_cmd A create --bundle "$tmp/r3" r3
 made=""
