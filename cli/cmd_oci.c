@@ -16,8 +16,8 @@
 	"  --pid-file FILE         write the container process's pid to FILE\n"                    \
 	"  --console-socket PATH   send the pty master there (process.terminal)\n"                 \
 	"  --preserve-fds N        pass fds 3..3+N-1 on (after $LISTEN_FDS ones)\n"                \
-	"  --no-pivot              accepted for runc compatibility; pivot_root is always used\n"   \
-	"  --no-new-keyring        accepted for runc compatibility; no keyring is made\n"
+	"  --no-pivot              move the rootfs onto / and chroot (an initramfs root)\n"        \
+	"  --no-new-keyring        keep the caller's session keyring (else alcove:ID)\n"
 
 /* Flags create and run share; returns -1 to go on or an exit code. */
 static int parse_create(const struct oci_cmd *cmd, int argc, char **argv, struct oci_create_opts *o,
