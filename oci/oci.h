@@ -35,7 +35,10 @@ struct oci_create_opts {
 
 /* Creates container id under root from the bundle: cgroup, process set up
  * and parked before exec, state "created", prestart and createRuntime hooks,
- * then the pid file. On failure nothing is left. Returns 0 or -errno. */
+ * then the pid file. On failure nothing is left. Returns 0 or -errno; after
+ * 0 the caller must exit soon, touching no more memory than it needs to:
+ * the parked process may share this address space and still read its
+ * spec from it, and the state lock is held until the exit. */
 int oci_create(const char *root, const char *id, const struct oci_create_opts *o, alc_err *err);
 
 /* Lets a created container's process exec, then runs poststart hooks;
