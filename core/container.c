@@ -52,7 +52,7 @@ static int complete_groups(struct alc_cgroup *cg, const struct alc_spec *spec, b
 static bool share_vm_possible(const struct alc_spec *spec, const struct alc_runtime_opts *o,
 			      const struct alc_cgroup *cg, bool self)
 {
-	if (!o->spawn || !o->spawn->share_vm || o->force_fallback ||
+	if (!o->spawn || !o->spawn->share_vm || !alc_spawn_vm_supported() || o->force_fallback ||
 	    alc_spawn_reports_prepared(spec))
 		return false;
 	/* A process sharing its address space may not enter a user or time

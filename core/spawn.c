@@ -110,17 +110,24 @@ static int vm_child(void *arg)
 	alc_spawn_child_main(v->spec, &v->so, v->sock);
 }
 
-/* Clones with CLONE_VM onto a fresh stack; -ENOSYS where that cannot be
- * done (the caller forks then). */
+bool alc_spawn_vm_supported(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan cannot follow a child onto a stack of its own (it warns on
+	 * stderr at every noreturn call there): sanitizer builds fork. */
+	return false;
+#elif defined(__x86_64__) || defined(__aarch64__)
+	return true;
+#else
+	return false; /* no trampoline in core/clone3.c */
+#endif
+}
+
+/* Clones with CLONE_VM onto a fresh stack; -ENOSYS where the kernel cannot
+ * (the caller forks then). */
 static pid_t clone_vm(const struct alc_spec *spec, const struct alc_spawn_opts *so, int sv[2],
 		      int v2fd, struct alc_child *child)
 {
-#ifdef __SANITIZE_ADDRESS__
-	/* ASan cannot follow a child onto a stack of its own (it warns on
-	 * stderr at every noreturn call there): sanitizer builds fork. */
-	(void)spec, (void)so, (void)sv, (void)v2fd, (void)child;
-	return -ENOSYS;
-#endif
 	uint64_t flags = (uint64_t)(spec->ns_flags & ~(CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */));
 	char *base = mmap(NULL, VM_STACK_LEN, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -193,7 +200,7 @@ int alc_spawn_clone_opts(const struct alc_spec *spec, struct alc_cgroup *cg,
 	}
 	int v2fd = cg ? alc_cgroup_v2_fd(cg) : -1;
 	pid_t pid = -ENOSYS;
-	if (so->share_vm && !so->force_fallback && (!cg || v2fd >= 0))
+	if (so->share_vm && alc_spawn_vm_supported() && !so->force_fallback && (!cg || v2fd >= 0))
 		pid = clone_vm(spec, &local, sv, v2fd, child);
 	if (pid == -ENOSYS || pid == -EINVAL || pid == -E2BIG)
 		pid = clone_child(v2fd, spec->ns_flags, so->force_fallback, &child->via_clone3);

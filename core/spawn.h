@@ -70,6 +70,10 @@ int alc_spawn_wait_ready(struct alc_child *child, alc_err *err);
 /* Kills and reaps the process, closes the handshake; returns r. */
 int alc_spawn_abort(struct alc_child *child, int r);
 
+/* Whether this build can clone a child that shares the address space
+ * (share_vm): x86_64 and aarch64, not under a sanitizer. */
+bool alc_spawn_vm_supported(void);
+
 /* Unmaps a shared-address-space child's stack: call once it has exec'd or
  * been reaped (no-op otherwise). */
 void alc_spawn_release_vm(struct alc_child *child);
